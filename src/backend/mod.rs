@@ -1,0 +1,67 @@
+//! Backends: how one spec becomes a deployment of a particular kind.
+//!
+//! This is the one place that branches on `spec.backend`. A backend
+//! validates its own options, says what the shared outputs (MetalLB pool,
+//! backup job, README) need to know about the running cluster, and renders
+//! its own files. Adding a backend is adding a module here and its templates.
+
+mod bitnami;
+mod unavailable;
+
+use crate::render::{RenderOptions, Renderer};
+use crate::spec::{Backend as BackendName, PostgresCluster};
+use crate::validate::Report;
+
+/// What the shared outputs need to know about a rendered cluster.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ClusterFacts {
+    /// In-cluster service clients (and the backup job) connect to.
+    pub service_host: String,
+    /// Image with `pg_dump`/`pg_dumpall` of the server's major version.
+    pub client_image: String,
+    /// Unix user the image runs as.
+    pub run_as_user: u32,
+    /// Secret and key holding the superuser password.
+    pub superuser: String,
+    pub password_secret: String,
+    pub password_key: String,
+    /// Every key the backend reads from `auth.existingSecret`, with what it is for.
+    pub secret_keys: Vec<SecretKey>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SecretKey {
+    pub key: String,
+    pub purpose: String,
+}
+
+/// One generated file, before the header and checksums are added.
+#[derive(Debug, Clone)]
+pub struct BackendFile {
+    pub path: String,
+    pub content: String,
+}
+
+pub trait Backend: Sync {
+    /// Rules for this backend's own options.
+    fn validate(&self, cluster: &PostgresCluster, report: &mut Report<'_>);
+    /// Non-fatal notes for stderr (never secrets).
+    fn warnings(&self, cluster: &PostgresCluster) -> Vec<String>;
+    fn facts(&self, cluster: &PostgresCluster) -> ClusterFacts;
+    /// The backend's own files (Application, values, …) and the README.
+    fn render(
+        &self,
+        cluster: &PostgresCluster,
+        facts: &ClusterFacts,
+        renderer: &Renderer,
+        options: &RenderOptions,
+    ) -> Result<Vec<BackendFile>, minijinja::Error>;
+}
+
+/// The dispatch point.
+pub fn for_cluster(cluster: &PostgresCluster) -> &'static dyn Backend {
+    match cluster.spec.backend {
+        BackendName::BitnamiPostgresqlHa => &bitnami::Bitnami,
+        BackendName::CloudnativePg => &unavailable::Unavailable(BackendName::CloudnativePg),
+    }
+}

@@ -1,0 +1,200 @@
+//! The command line: argument parsing and the commands' console output.
+//! Exit codes: 0 ok, 1 drift found by `check`, 2 any error.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::output::{self, WriteOutcome};
+use crate::render::RenderOptions;
+use crate::{DEFAULT_OUT_ROOT, DEFAULT_SPEC_PATH, Error, load_specs, render_plans};
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_DRIFT: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pgrender",
+    version,
+    about = "Render a PostgresCluster spec into the GitOps manifests of a PostgreSQL HA service (ArgoCD, Helm, MetalLB, backups)",
+    long_about = "Render a PostgresCluster spec into the GitOps manifests of a PostgreSQL HA service.\n\n\
+        pgrender is offline and deterministic: the same spec gives the same bytes on every machine.\n\
+        Specs live in kubernetes/specs/, output in kubernetes/applications/<metadata.name>/.",
+    after_help = "Exit codes: 0 ok, 1 drift found by `check`, 2 any error.\n\n\
+        Examples:\n  pgrender render                 render kubernetes/specs into kubernetes/applications\n  \
+        pgrender check                  fail (exit 1) if the committed output is stale\n  \
+        pgrender validate my-spec.yaml  report every problem in a spec"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate specs and write each one's output folder atomically.
+    #[command(after_help = "Each spec renders into <out-root>/<metadata.name>/. A folder is replaced as a whole or not \
+        at all; files an earlier render made and this one does not are removed. pgrender refuses to touch a folder \
+        holding files it did not generate (not listed in its CHECKSUMS), and files edited by hand unless --force.\n\n\
+        Examples:\n  pgrender render\n  pgrender render kubernetes/specs/postgresql.yaml\n  \
+        pgrender render specs/ --out-root deploy/apps")]
+    Render {
+        #[command(flatten)]
+        input: SpecInput,
+        #[command(flatten)]
+        out: OutRoot,
+        /// Overwrite generated files that were edited by hand.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Render in memory and compare with the output on disk (for CI).
+    #[command(after_help = "Prints a unified diff for every file that differs and lists missing and extra files. \
+        Exit 1 on any drift, 0 when the output is current, 2 on errors.\n\n\
+        Examples:\n  pgrender check\n  pgrender check kubernetes/specs --out-root kubernetes/applications")]
+    Check {
+        #[command(flatten)]
+        input: SpecInput,
+        #[command(flatten)]
+        out: OutRoot,
+    },
+    /// Validate specs only: schema and semantic rules, every problem printed.
+    #[command(after_help = "Each problem is printed as file:line:column: field.path: message.\n\n\
+        Examples:\n  pgrender validate\n  pgrender validate kubernetes/specs/postgresql.yaml")]
+    Validate {
+        #[command(flatten)]
+        input: SpecInput,
+    },
+    /// Print the JSON Schema of the spec (as committed in schemas/pgcluster.schema.json).
+    #[command(after_help = "Use it for editor completion, e.g. with the YAML language server:\n  \
+        # yaml-language-server: $schema=../../schemas/pgcluster.schema.json\n\n\
+        Example:\n  pgrender schema > schemas/pgcluster.schema.json")]
+    Schema,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SpecInput {
+    /// A spec file, or a folder searched recursively for specs (files with
+    /// `apiVersion: pgrender.dev/v1alpha1` and `kind: PostgresCluster`).
+    #[arg(value_name = "PATH", default_value = DEFAULT_SPEC_PATH)]
+    pub path: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct OutRoot {
+    /// Folder that receives one output folder per spec (a path inside the repository).
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_OUT_ROOT)]
+    pub out_root: PathBuf,
+}
+
+/// Parse the process arguments and run; the exit code to return.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match run(cli.command) {
+        Ok(code) => code,
+        Err(error) => {
+            report_error(&error);
+            EXIT_ERROR
+        }
+    };
+    ExitCode::from(code)
+}
+
+fn report_error(error: &Error) {
+    let mut err = std::io::stderr().lock();
+    match error {
+        Error::Invalid(diagnostics) => {
+            let _ = writeln!(err, "{diagnostics}");
+            let _ = writeln!(err, "error: {} problem(s) found; nothing was written", diagnostics.0.len());
+        }
+        other => {
+            let _ = writeln!(err, "error: {other}");
+        }
+    }
+}
+
+/// Run one command. `Ok` carries the exit code (0, or 1 for drift).
+pub fn run(command: Command) -> Result<u8, Error> {
+    match command {
+        Command::Render { input, out, force } => render(&input.path, &out.out_root, force),
+        Command::Check { input, out } => check(&input.path, &out.out_root),
+        Command::Validate { input } => validate(&input.path),
+        Command::Schema => {
+            print_stdout(&crate::spec::json_schema_text());
+            Ok(EXIT_OK)
+        }
+    }
+}
+
+fn options_for(out_root: &Path) -> RenderOptions {
+    let text = out_root.to_string_lossy().replace('\\', "/");
+    let text = text.strip_prefix("./").unwrap_or(&text).trim_end_matches('/').to_string();
+    RenderOptions { out_root: text }
+}
+
+fn print_warnings(warnings: &[String]) {
+    let mut err = std::io::stderr().lock();
+    for warning in warnings {
+        let _ = writeln!(err, "warning: {warning}");
+    }
+}
+
+fn print_stdout(text: &str) {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`pgrender schema | head`) is not an error worth a panic.
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+fn render(path: &Path, out_root: &Path, force: bool) -> Result<u8, Error> {
+    let loaded = load_specs(path)?;
+    print_warnings(&loaded.warnings);
+    let plans = render_plans(&loaded.specs, &options_for(out_root))?;
+    let (outcomes, notes) = output::write_plans(out_root, &plans, force)?;
+    let mut text = String::new();
+    for note in notes {
+        text.push_str(&format!("note: {note}\n"));
+    }
+    for outcome in outcomes {
+        let (verb, dir) = match outcome {
+            WriteOutcome::Created(d) => ("created", d),
+            WriteOutcome::Updated(d) => ("updated", d),
+            WriteOutcome::Unchanged(d) => ("unchanged", d),
+        };
+        text.push_str(&format!("{verb}: {}\n", dir.display()));
+    }
+    print_stdout(&text);
+    Ok(EXIT_OK)
+}
+
+fn check(path: &Path, out_root: &Path) -> Result<u8, Error> {
+    let loaded = load_specs(path)?;
+    print_warnings(&loaded.warnings);
+    let plans = render_plans(&loaded.specs, &options_for(out_root))?;
+    let mut drift = Vec::new();
+    for plan in &plans {
+        drift.extend(output::compare(out_root, plan)?);
+    }
+    if drift.is_empty() {
+        print_stdout(&format!("ok: {} spec(s) match {}\n", plans.len(), out_root.display()));
+        return Ok(EXIT_OK);
+    }
+    let mut buffer = Vec::new();
+    output::print_drift(&mut buffer, &drift).expect("writing to memory cannot fail");
+    print_stdout(&String::from_utf8_lossy(&buffer));
+    let _ = writeln!(
+        std::io::stderr(),
+        "drift: {} file(s) differ from the specs; run `pgrender render` and commit the result",
+        drift.len()
+    );
+    Ok(EXIT_DRIFT)
+}
+
+fn validate(path: &Path) -> Result<u8, Error> {
+    let loaded = load_specs(path)?;
+    print_warnings(&loaded.warnings);
+    print_stdout(&format!("ok: {} spec(s) valid\n", loaded.specs.len()));
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,27 @@
+//! pgrender: an offline renderer from a `PostgresCluster` spec to the GitOps
+//! manifests that run it on K3s with ArgoCD.
+//!
+//! Data flows one way: text -> [`load`] (YAML with positions) ->
+//! [`validate`] (schema + rules, all problems at once) -> [`render`] (a
+//! [`render::Plan`] of path -> bytes) -> [`output`] (atomic write, or
+//! comparison for `check`). The binary in `main.rs` is a thin front over
+//! [`cli`].
+
+pub mod backend;
+pub mod cli;
+pub mod diagnostic;
+pub mod load;
+pub mod output;
+pub mod render;
+pub mod spec;
+pub mod validate;
+pub mod yaml;
+
+mod pipeline;
+
+pub use pipeline::{Error, Loaded, load_specs, render_plans};
+
+/// Where specs are looked for when no PATH is given.
+pub const DEFAULT_SPEC_PATH: &str = "kubernetes/specs";
+/// Where output folders go when no `--out-root` is given.
+pub const DEFAULT_OUT_ROOT: &str = "kubernetes/applications";

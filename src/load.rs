@@ -1,0 +1,158 @@
+//! Finding spec files and reading them: bounded in size, UTF-8 only, one
+//! YAML document each. A file counts as a spec by its content
+//! (`apiVersion: pgrender.dev/v1alpha1`, `kind: PostgresCluster`), never by
+//! its name, so a folder may hold other YAML beside the specs.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+use crate::spec::{API_VERSION, KIND};
+use crate::yaml::{self, Document, Pos};
+
+/// A spec is ~3 KB; anything above this is not one we wrote by hand.
+pub const MAX_SPEC_BYTES: u64 = 1024 * 1024;
+
+/// A spec file that parsed as YAML and declares our apiVersion and kind.
+#[derive(Debug, Clone)]
+pub struct SpecFile {
+    /// The path as the user would type it (relative to where pgrender runs).
+    pub display: String,
+    /// File name only: what generated files name as their source, so the
+    /// bytes do not depend on where pgrender was run from.
+    pub file_name: String,
+    pub document: Document,
+}
+
+/// Problems that stop discovery before any spec is read.
+#[derive(Debug, thiserror::Error)]
+pub enum FindError {
+    #[error("{0}: no such file or folder")]
+    Missing(String),
+    #[error("{path}: cannot be read: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path}: {message}")]
+    Walk { path: String, message: String },
+}
+
+/// Spec candidates under `root`: the file itself, or every `*.yaml`/`*.yml`
+/// below a folder (hidden folders such as `.git` skipped), in a stable order.
+pub fn find_candidates(root: &Path) -> Result<Vec<PathBuf>, FindError> {
+    let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => FindError::Missing(root.display().to_string()),
+        _ => FindError::Io {
+            path: root.display().to_string(),
+            source: e,
+        },
+    })?;
+    if meta.is_file() {
+        return Ok(vec![root.to_path_buf()]);
+    }
+    let mut found = Vec::new();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry.map_err(|e| walk_error(root, &e))?;
+        if entry.file_type().is_file() && has_yaml_extension(entry.path()) {
+            found.push(entry.into_path());
+        }
+    }
+    Ok(found)
+}
+
+fn walk_error(root: &Path, e: &walkdir::Error) -> FindError {
+    let path = e.path().unwrap_or(root).display().to_string();
+    if let Some(ancestor) = e.loop_ancestor() {
+        return FindError::Walk {
+            path,
+            message: format!("symlink loop back to {}", ancestor.display()),
+        };
+    }
+    let message = e
+        .io_error()
+        .map(|io| io.to_string())
+        .unwrap_or_else(|| e.to_string());
+    FindError::Walk { path, message }
+}
+
+fn has_yaml_extension(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+}
+
+/// Read and parse one candidate. `explicit` is true when the user named
+/// this file: then it must be a spec; inside a folder, other YAML is skipped.
+pub fn load_candidate(path: &Path, explicit: bool) -> Result<Option<SpecFile>, Diagnostic> {
+    let display = path.display().to_string();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| display.clone());
+    let at_start = |message: String| Diagnostic {
+        file: display.clone(),
+        pos: Pos { line: 1, column: 1 },
+        field: String::new(),
+        message,
+    };
+
+    let bytes = read_bounded(path).map_err(|e| at_start(format!("cannot read the file: {e}")))?;
+    let too_big = bytes.len() as u64 > MAX_SPEC_BYTES;
+    let mentions_us = contains(&bytes, API_VERSION.as_bytes()) && contains(&bytes, KIND.as_bytes());
+    if !explicit && !mentions_us {
+        return Ok(None);
+    }
+    if too_big {
+        return Err(at_start(format!(
+            "the file is larger than {} KiB; a spec is a few KiB",
+            MAX_SPEC_BYTES / 1024
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+        Diagnostic {
+            file: display.clone(),
+            pos: Pos { line, column },
+            field: String::new(),
+            message: "the file is not valid UTF-8".into(),
+        }
+    })?;
+    let document = yaml::parse_document(&text).map_err(|e| Diagnostic {
+        file: display.clone(),
+        pos: e.pos,
+        field: String::new(),
+        message: e.message,
+    })?;
+
+    let declares = |key: &str, want: &str| document.value.get(key).and_then(|v| v.as_str()) == Some(want);
+    if !(declares("apiVersion", API_VERSION) && declares("kind", KIND)) {
+        if !explicit {
+            return Ok(None);
+        }
+        return Err(at_start(format!(
+            "not a pgrender spec: expected `apiVersion: {API_VERSION}` and `kind: {KIND}` at the top level"
+        )));
+    }
+    Ok(Some(SpecFile {
+        display,
+        file_name,
+        document,
+    }))
+}
+
+/// Read at most one byte past the limit, so a huge file costs no more than that.
+fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    File::open(path)?
+        .take(MAX_SPEC_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}

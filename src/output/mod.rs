@@ -1,0 +1,31 @@
+//! The output tree on disk: reading what an earlier render left, writing a
+//! new one atomically, and comparing the two for `check`.
+
+mod check;
+mod existing;
+mod write;
+
+pub use check::{Drift, compare, print_drift};
+pub use write::{WriteOutcome, write_plans};
+
+use std::path::PathBuf;
+
+/// Why the output tree could not be written (or read for comparison).
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("{path}: {message}")]
+    Refused { path: PathBuf, message: String },
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error(
+        "{path}: another pgrender is writing this output root right now; wait for it to finish (it holds a lock on the folder)"
+    )]
+    Locked { path: PathBuf },
+}
+
+impl OutputError {
+    fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> OutputError {
+        let path = path.into();
+        move |source| OutputError::Io { path, source }
+    }
+}

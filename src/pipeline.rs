@@ -1,0 +1,98 @@
+//! The steps every command shares: find and validate specs, render plans.
+
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::{self, FindError};
+use crate::output::OutputError;
+use crate::render::{Plan, RenderOptions, Renderer, render_spec};
+use crate::validate::{self, ValidSpec};
+
+/// Everything that stops a command. Every variant maps to exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// One or more specs are invalid; each diagnostic names file:line:column.
+    #[error("{0}")]
+    Invalid(Diagnostics),
+    #[error(
+        "{path}: no pgrender spec found (a spec is a YAML file with `apiVersion: pgrender.dev/v1alpha1` and `kind: PostgresCluster`)"
+    )]
+    NoSpecs { path: String },
+    #[error(transparent)]
+    Find(#[from] FindError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("{0}")]
+    Usage(String),
+    /// A template failed on a validated spec: a bug in pgrender.
+    #[error("internal error while rendering {name} (please report it): {source:#}")]
+    Render { name: String, source: minijinja::Error },
+}
+
+/// Validated specs and the warnings they raised (deduplicated).
+#[derive(Debug)]
+pub struct Loaded {
+    pub specs: Vec<ValidSpec>,
+    pub warnings: Vec<String>,
+}
+
+/// Find every spec at `path` and validate each one and all together.
+/// Every problem in every file is reported, not just the first.
+pub fn load_specs(path: &Path) -> Result<Loaded, Error> {
+    let explicit = path.is_file();
+    let candidates = load::find_candidates(path)?;
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    let mut specs = Vec::new();
+    for candidate in &candidates {
+        match load::load_candidate(candidate, explicit) {
+            Ok(Some(file)) => match validate::check_file(&file) {
+                Ok(valid) => specs.push(valid),
+                Err(diagnostics) => problems.extend(diagnostics.0),
+            },
+            Ok(None) => {}
+            Err(diagnostic) => problems.push(diagnostic),
+        }
+    }
+    if let Err(diagnostics) = validate::check_together(&specs) {
+        problems.extend(diagnostics.0);
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(Diagnostics::sorted(problems)));
+    }
+    if specs.is_empty() {
+        return Err(Error::NoSpecs {
+            path: path.display().to_string(),
+        });
+    }
+    let mut warnings: Vec<String> = Vec::new();
+    for spec in &specs {
+        for warning in crate::backend::for_cluster(&spec.cluster).warnings(&spec.cluster) {
+            if !warnings.contains(&warning) {
+                warnings.push(warning);
+            }
+        }
+    }
+    Ok(Loaded { specs, warnings })
+}
+
+/// Render every spec into its plan.
+pub fn render_plans(specs: &[ValidSpec], options: &RenderOptions) -> Result<Vec<Plan>, Error> {
+    let renderer = Renderer::new();
+    let repo_relative = !options.out_root.starts_with('/') && !options.out_root.split('/').any(|p| p == "..");
+    specs
+        .iter()
+        .map(|spec| {
+            if spec.cluster.spec.argocd.git_repo_url.is_some() && !repo_relative {
+                return Err(Error::Usage(format!(
+                    "{}: spec.argocd.gitRepoURL makes the Application read values/values.yaml from git, \
+                     so --out-root must be a path inside the repository (relative, without `..`), not `{}`",
+                    spec.source.display, options.out_root
+                )));
+            }
+            render_spec(spec, &renderer, options).map_err(|source| Error::Render {
+                name: spec.cluster.metadata.name.clone(),
+                source,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,555 @@
+//! The `PostgresCluster` spec: the Rust types the YAML is read into, their
+//! defaults and the JSON Schema generated from them.
+//!
+//! Every default here equals the value in the reference spec
+//! (`kubernetes/specs/postgresql.yaml`), so a spec that omits a field gets the
+//! research decision. Doc comments become the schema's descriptions.
+
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Deserializer, Serialize};
+
+pub const API_VERSION: &str = "pgrender.dev/v1alpha1";
+pub const KIND: &str = "PostgresCluster";
+
+/// A PostgreSQL cluster service rendered by pgrender into GitOps manifests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(title = "PostgresCluster")]
+pub struct PostgresCluster {
+    /// Always `pgrender.dev/v1alpha1`.
+    #[schemars(extend("const" = API_VERSION))]
+    pub api_version: String,
+    /// Always `PostgresCluster`.
+    #[schemars(extend("const" = KIND))]
+    pub kind: String,
+    pub metadata: Metadata,
+    #[serde(default)]
+    pub spec: ClusterSpec,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Metadata {
+    /// Names the output folder `<out-root>/<name>/` and the Helm release: a
+    /// DNS-1123 label (lower-case letters, digits and `-`, at most 63).
+    #[schemars(length(min = 1, max = 63))]
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct ClusterSpec {
+    /// Which deployment renders the cluster. Research: Bitnami postgresql-ha
+    /// now; CloudNativePG is the documented upgrade path.
+    pub backend: Backend,
+    /// Namespace the cluster runs in (ArgoCD creates it).
+    pub namespace: Namespace,
+    pub postgres: Postgres,
+    pub bitnami: Bitnami,
+    pub auth: Auth,
+    pub resources: Resources,
+    pub storage: Storage,
+    pub network: Network,
+    pub monitoring: Monitoring,
+    pub backup: Backup,
+    pub argocd: ArgoCd,
+}
+
+/// The deployment backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Backend {
+    #[default]
+    BitnamiPostgresqlHa,
+    CloudnativePg,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::BitnamiPostgresqlHa => "bitnami-postgresql-ha",
+            Backend::CloudnativePg => "cloudnative-pg",
+        }
+    }
+}
+
+/// A Kubernetes namespace name; a newtype only so it can carry its default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct Namespace(#[schemars(length(min = 1, max = 63))] pub String);
+
+impl Default for Namespace {
+    fn default() -> Self {
+        Namespace("postgresql".into())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Postgres {
+    /// PostgreSQL major version. Research: 16; 15 is accepted.
+    pub version: PostgresVersion,
+    /// Pods in the cluster: 1 primary plus `instances - 1` streaming replicas.
+    #[schemars(range(min = 1, max = 9))]
+    pub instances: u32,
+    /// `async` (research default) or `sync`: a commit waits for one replica.
+    pub replication: Replication,
+    /// `max_connections` of each instance. Research: 100, no PgBouncer.
+    #[schemars(range(min = 1, max = 10000))]
+    pub max_connections: u32,
+}
+
+impl Default for Postgres {
+    fn default() -> Self {
+        Postgres {
+            version: PostgresVersion::V16,
+            instances: 2,
+            replication: Replication::Async,
+            max_connections: 100,
+        }
+    }
+}
+
+/// A supported PostgreSQL major. YAML authors write both `16` and `"16"`,
+/// so both are read; the schema says so too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostgresVersion {
+    V15,
+    V16,
+}
+
+impl PostgresVersion {
+    pub const ALL: [PostgresVersion; 2] = [PostgresVersion::V15, PostgresVersion::V16];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PostgresVersion::V15 => "15",
+            PostgresVersion::V16 => "16",
+        }
+    }
+}
+
+impl Serialize for PostgresVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PostgresVersion {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = ScalarText::deserialize(d)?.0;
+        PostgresVersion::ALL
+            .into_iter()
+            .find(|v| v.as_str() == text)
+            .ok_or_else(|| serde::de::Error::custom(format!("unsupported PostgreSQL major {text:?}")))
+    }
+}
+
+impl JsonSchema for PostgresVersion {
+    fn schema_name() -> Cow<'static, str> {
+        "PostgresVersion".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "PostgreSQL major version: \"15\" or \"16\" (quoted or not).",
+            "enum": ["15", "16", 15, 16]
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Replication {
+    Async,
+    Sync,
+}
+
+/// A Kubernetes quantity such as `2`, `500m` or `4Gi`. Accepts a YAML number
+/// too, because `cpu: 2` is how people write it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Quantity(pub String);
+
+impl<'de> Deserialize<'de> for Quantity {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Quantity(ScalarText::deserialize(d)?.0))
+    }
+}
+
+impl JsonSchema for Quantity {
+    fn schema_name() -> Cow<'static, str> {
+        "Quantity".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "Kubernetes quantity, e.g. 2, 500m, 4Gi, 50Gi.",
+            "type": ["string", "number"]
+        })
+    }
+}
+
+impl From<&str> for Quantity {
+    fn from(s: &str) -> Self {
+        Quantity(s.to_string())
+    }
+}
+
+/// Reads a YAML scalar that may be a string or a number as its text.
+struct ScalarText(String);
+
+impl<'de> Deserialize<'de> for ScalarText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Text(String),
+            Int(i64),
+            Float(f64),
+        }
+        Ok(ScalarText(match Raw::deserialize(d)? {
+            Raw::Text(s) => s,
+            Raw::Int(i) => i.to_string(),
+            Raw::Float(f) => f.to_string(),
+        }))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Bitnami {
+    pub chart: Chart,
+    pub images: Images,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Chart {
+    /// Helm repository. `charts.bitnami.com` lists only the last six months
+    /// of charts, so 12.x resolves only from Bitnami's OCI registry.
+    #[serde(rename = "repoURL")]
+    #[schemars(length(min = 1))]
+    pub repo_url: String,
+    /// Chart name.
+    #[schemars(length(min = 1))]
+    pub name: String,
+    /// Chart version or range as ArgoCD takes it, e.g. `12.x.x` or `12.8.2`.
+    #[schemars(length(min = 1))]
+    pub target_revision: String,
+}
+
+impl Default for Chart {
+    fn default() -> Self {
+        Chart {
+            repo_url: "oci://registry-1.docker.io/bitnamicharts".into(),
+            name: "postgresql-ha".into(),
+            target_revision: "12.x.x".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Images {
+    /// Registry host of the four chart images.
+    #[schemars(length(min = 1))]
+    pub registry: String,
+    /// Repository namespace. Bitnami moved every versioned tag to the frozen
+    /// `bitnamilegacy` in 2025; point this at your own mirror if you keep one.
+    #[schemars(length(min = 1))]
+    pub namespace: String,
+}
+
+impl Default for Images {
+    fn default() -> Self {
+        Images {
+            registry: "docker.io".into(),
+            namespace: "bitnamilegacy".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Auth {
+    /// Name of an existing Secret in the cluster namespace holding the
+    /// passwords. Passwords never appear in the spec or the output.
+    #[schemars(length(min = 1, max = 253))]
+    pub existing_secret: String,
+}
+
+impl Default for Auth {
+    fn default() -> Self {
+        Auth {
+            existing_secret: "postgresql-credentials".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Resources {
+    /// CPU per PostgreSQL pod (requests = limits). Research: 2.
+    pub cpu: Quantity,
+    /// Memory per PostgreSQL pod (requests = limits). Research: 4Gi.
+    pub memory: Quantity,
+}
+
+impl Default for Resources {
+    fn default() -> Self {
+        Resources {
+            cpu: "2".into(),
+            memory: "4Gi".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Storage {
+    /// Volume size per instance. Research: 50Gi.
+    pub size: Quantity,
+    /// StorageClass of the data volumes. K3s ships `local-path`.
+    #[schemars(length(min = 1))]
+    pub storage_class: String,
+}
+
+impl Default for Storage {
+    fn default() -> Self {
+        Storage {
+            size: "50Gi".into(),
+            storage_class: "local-path".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Network {
+    /// The LoadBalancer address MetalLB assigns; must lie in the pool.
+    #[serde(rename = "loadBalancerIP")]
+    pub load_balancer_ip: String,
+    /// Service port. Research: 5432.
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: u32,
+    pub address_pool: AddressPool,
+    /// CIDRs allowed to reach the port (NetworkPolicy and firewall notes).
+    pub allowed_clients: Vec<String>,
+}
+
+impl Default for Network {
+    fn default() -> Self {
+        Network {
+            load_balancer_ip: "192.168.10.100".into(),
+            port: 5432,
+            address_pool: AddressPool::default(),
+            allowed_clients: vec!["192.168.20.0/24".into()],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct AddressPool {
+    /// Name of the MetalLB IPAddressPool.
+    #[schemars(length(min = 1, max = 63))]
+    pub name: String,
+    /// Ranges `a.b.c.d-a.b.c.e` or CIDRs; exclude them from your DHCP server.
+    #[schemars(length(min = 1))]
+    pub addresses: Vec<String>,
+    /// Announce the pool in L2 mode (research: MetalLB L2).
+    pub l2_advertisement: bool,
+}
+
+impl Default for AddressPool {
+    fn default() -> Self {
+        AddressPool {
+            name: "postgresql-pool".into(),
+            addresses: vec!["192.168.10.100-192.168.10.110".into()],
+            l2_advertisement: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Monitoring {
+    /// Run the postgres-exporter sidecar for Prometheus.
+    pub exporter: bool,
+    /// Create a ServiceMonitor (needs the Prometheus operator CRDs).
+    pub service_monitor: bool,
+    pub alerts: Alerts,
+}
+
+impl Default for Monitoring {
+    fn default() -> Self {
+        Monitoring {
+            exporter: true,
+            service_monitor: true,
+            alerts: Alerts::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Alerts {
+    /// Replica replay lag that fails readiness and fires the lag alert.
+    #[schemars(range(min = 1))]
+    pub replication_lag_seconds: u32,
+    /// PVC usage that fires the storage alert.
+    #[schemars(range(min = 1, max = 100))]
+    pub storage_used_percent: u32,
+    /// Age of the last successful backup that fires the backup alert.
+    #[schemars(range(min = 1))]
+    pub backup_max_age_hours: u32,
+}
+
+impl Default for Alerts {
+    fn default() -> Self {
+        Alerts {
+            replication_lag_seconds: 30,
+            storage_used_percent: 80,
+            backup_max_age_hours: 26,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Backup {
+    /// Cron schedule, 5 fields. Research: daily at 02:00.
+    pub schedule: String,
+    /// IANA time zone of the schedule (CronJob `timeZone`).
+    pub time_zone: String,
+    /// Dumps older than this many days are deleted after a successful dump.
+    #[schemars(range(min = 1, max = 3650))]
+    pub retention_days: u32,
+    /// Databases to dump one by one with `pg_dump`; empty means one
+    /// `pg_dumpall` of the whole cluster (the research has no bootstrap
+    /// database, so the default is empty).
+    pub databases: Vec<String>,
+    pub storage: BackupStorage,
+}
+
+impl Default for Backup {
+    fn default() -> Self {
+        Backup {
+            schedule: "0 2 * * *".into(),
+            time_zone: "Etc/UTC".into(),
+            retention_days: 7,
+            databases: Vec::new(),
+            storage: BackupStorage::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct BackupStorage {
+    /// Size of the backup volume.
+    pub size: Quantity,
+    /// StorageClass of the backup PVC (ignored, and rejected if written,
+    /// when `nfs` is set).
+    #[schemars(length(min = 1))]
+    pub storage_class: String,
+    /// Write dumps to an NFS export instead of a PVC.
+    pub nfs: Option<Nfs>,
+}
+
+impl Default for BackupStorage {
+    fn default() -> Self {
+        BackupStorage {
+            size: "20Gi".into(),
+            storage_class: "local-path".into(),
+            nfs: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Nfs {
+    /// NFS server address or host name.
+    #[schemars(length(min = 1))]
+    pub server: String,
+    /// Absolute export path.
+    #[schemars(length(min = 1))]
+    pub path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct ArgoCd {
+    /// Namespace ArgoCD runs in; the Application is created there.
+    #[schemars(length(min = 1, max = 63))]
+    pub namespace: String,
+    /// ArgoCD project.
+    #[schemars(length(min = 1))]
+    pub project: String,
+    /// Name of the ArgoCD Application.
+    #[schemars(length(min = 1, max = 63))]
+    pub application_name: String,
+    /// Cluster API server the Application deploys to.
+    #[schemars(length(min = 1))]
+    pub destination_server: String,
+    pub sync_policy: SyncPolicy,
+    /// Git repository holding this rendered tree. When set, the Application
+    /// uses two sources: the chart, and this repo as `$values` for
+    /// `values/values.yaml`; when unset the values are embedded.
+    #[serde(rename = "gitRepoURL", skip_serializing_if = "Option::is_none")]
+    pub git_repo_url: Option<String>,
+    /// Git revision of `gitRepoURL`.
+    #[schemars(length(min = 1))]
+    pub git_target_revision: String,
+}
+
+impl Default for ArgoCd {
+    fn default() -> Self {
+        ArgoCd {
+            namespace: "argocd".into(),
+            project: "default".into(),
+            application_name: "postgresql-cluster".into(),
+            destination_server: "https://kubernetes.default.svc".into(),
+            sync_policy: SyncPolicy::default(),
+            git_repo_url: None,
+            git_target_revision: "HEAD".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct SyncPolicy {
+    /// Sync automatically when git changes.
+    pub automated: bool,
+    /// Delete resources that left git (only with `automated`).
+    pub prune: bool,
+    /// Undo changes made in the cluster (only with `automated`).
+    pub self_heal: bool,
+}
+
+impl Default for SyncPolicy {
+    fn default() -> Self {
+        SyncPolicy {
+            automated: true,
+            prune: true,
+            self_heal: true,
+        }
+    }
+}
+
+/// The JSON Schema of a spec file, as committed in `schemas/pgcluster.schema.json`.
+pub fn json_schema() -> serde_json::Value {
+    let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+    let schema = generator.into_root_schema_for::<PostgresCluster>();
+    schema.to_value()
+}
+
+/// The schema as committed: pretty JSON with a trailing newline.
+pub fn json_schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(&json_schema()).expect("a JSON value always serializes");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,104 @@
+//! Validation: the spec's JSON Schema first, then the rules a schema cannot
+//! say (addresses inside pools, cron, time zones, quantities, names), then
+//! the rules across all specs rendered together (overlapping pools, clashing
+//! names). Every problem is collected; nothing stops at the first.
+
+mod fleet;
+pub mod net;
+pub mod quantity;
+mod rules;
+mod schema;
+mod secrets;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::SpecFile;
+use crate::spec::PostgresCluster;
+use crate::yaml::pointer_to_field_path;
+
+pub use fleet::check_together;
+
+/// A spec that passed every per-file rule.
+#[derive(Debug, Clone)]
+pub struct ValidSpec {
+    pub source: SpecFile,
+    pub cluster: PostgresCluster,
+}
+
+/// Collects diagnostics for one file, placing each at the YAML position of
+/// the field it names.
+pub struct Report<'a> {
+    file: &'a SpecFile,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Report<'a> {
+    pub fn new(file: &'a SpecFile) -> Self {
+        Report {
+            file,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// A problem with the value at `pointer` (a JSON Pointer).
+    pub fn at_value(&mut self, pointer: &str, message: impl Into<String>) {
+        let pos = self.file.document.positions.value_pos(pointer);
+        self.push(pointer, pos, message.into());
+    }
+
+    /// A problem with the field name at `pointer`.
+    pub fn at_key(&mut self, pointer: &str, message: impl Into<String>) {
+        let pos = self.file.document.positions.key_pos(pointer);
+        self.push(pointer, pos, message.into());
+    }
+
+    /// Whether the user wrote the field at `pointer` (rather than it coming
+    /// from a default).
+    pub fn is_written(&self, pointer: &str) -> bool {
+        self.file.document.value.pointer(pointer).is_some()
+    }
+
+    fn push(&mut self, pointer: &str, pos: crate::yaml::Pos, message: String) {
+        self.diagnostics.push(Diagnostic {
+            file: self.file.display.clone(),
+            pos,
+            field: pointer_to_field_path(pointer),
+            message,
+        });
+    }
+
+    pub fn is_clean(&self) -> bool {
+        self.diagnostics.is_empty()
+    }
+
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+}
+
+/// Validate one spec file: schema, secrets, then semantic rules. Semantic
+/// rules also run when the schema found problems, as long as the document
+/// still reads as the typed spec, so one run reports as much as it can.
+pub fn check_file(file: &SpecFile) -> Result<ValidSpec, Diagnostics> {
+    let mut report = Report::new(file);
+    let secret_fields = secrets::check(&file.document.value, &mut report);
+    schema::check(&file.document.value, &mut report, &secret_fields);
+    match serde_json::from_value::<PostgresCluster>(file.document.value.clone()) {
+        Ok(cluster) => {
+            rules::check(&cluster, &mut report);
+            crate::backend::for_cluster(&cluster).validate(&cluster, &mut report);
+            if report.is_clean() {
+                return Ok(ValidSpec {
+                    source: file.clone(),
+                    cluster,
+                });
+            }
+        }
+        Err(e) if report.is_clean() => {
+            // The schema passed but the types did not: a gap between the two
+            // that should not exist; still a clear error, never a panic.
+            report.at_value("", format!("the spec does not match pgrender's types: {e}"));
+        }
+        Err(_) => {}
+    }
+    Err(Diagnostics::sorted(report.into_diagnostics()))
+}

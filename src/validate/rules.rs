@@ -1,0 +1,251 @@
+//! Per-spec rules that hold for every backend.
+
+use std::str::FromStr;
+
+use super::Report;
+use super::net::{Ipv4Range, parse_cidr, parse_ip};
+use super::quantity::{self, Measure};
+use crate::spec::PostgresCluster;
+
+pub(super) fn check(cluster: &PostgresCluster, report: &mut Report<'_>) {
+    check_names(cluster, report);
+    check_quantities(cluster, report);
+    check_network(cluster, report);
+    check_backup(cluster, report);
+    check_urls(cluster, report);
+}
+
+fn check_names(c: &PostgresCluster, report: &mut Report<'_>) {
+    let s = &c.spec;
+    let labels = [
+        ("/metadata/name", c.metadata.name.as_str()),
+        ("/spec/namespace", s.namespace.0.as_str()),
+        ("/spec/argocd/namespace", s.argocd.namespace.as_str()),
+        ("/spec/argocd/applicationName", s.argocd.application_name.as_str()),
+    ];
+    for (pointer, value) in labels {
+        if let Err(why) = dns_label(value) {
+            report.at_value(pointer, why);
+        }
+    }
+    let subdomains = [
+        ("/spec/auth/existingSecret", s.auth.existing_secret.as_str()),
+        ("/spec/storage/storageClass", s.storage.storage_class.as_str()),
+        ("/spec/backup/storage/storageClass", s.backup.storage.storage_class.as_str()),
+        ("/spec/network/addressPool/name", s.network.address_pool.name.as_str()),
+        ("/spec/argocd/project", s.argocd.project.as_str()),
+    ];
+    for (pointer, value) in subdomains {
+        if let Err(why) = dns_subdomain(value) {
+            report.at_value(pointer, why);
+        }
+    }
+}
+
+/// RFC 1123 label, as Kubernetes requires for namespaces and most names.
+/// Also what keeps `metadata.name` from escaping the output root.
+pub fn dns_label(name: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && name.len() <= 63
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !name.starts_with('-')
+        && !name.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{name}` is not a DNS-1123 label: 1-63 lower-case letters, digits or `-`, starting and ending with a letter or digit"
+        ))
+    }
+}
+
+/// RFC 1123 subdomain: dot-separated labels, at most 253 characters.
+pub fn dns_subdomain(name: &str) -> Result<(), String> {
+    let ok = !name.is_empty() && name.len() <= 253 && name.split('.').all(|label| dns_label(label).is_ok());
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{name}` is not a valid Kubernetes object name: lower-case letters, digits, `-` and `.`, at most 253 characters"
+        ))
+    }
+}
+
+fn check_quantities(c: &PostgresCluster, report: &mut Report<'_>) {
+    let s = &c.spec;
+    let quantities = [
+        ("/spec/resources/cpu", &s.resources.cpu, Measure::Cpu),
+        ("/spec/resources/memory", &s.resources.memory, Measure::Bytes),
+        ("/spec/storage/size", &s.storage.size, Measure::Bytes),
+        ("/spec/backup/storage/size", &s.backup.storage.size, Measure::Bytes),
+    ];
+    for (pointer, value, measure) in quantities {
+        if let Err(why) = quantity::check(&value.0, measure) {
+            report.at_value(pointer, why);
+        }
+    }
+}
+
+fn check_network(c: &PostgresCluster, report: &mut Report<'_>) {
+    let net = &c.spec.network;
+    let mut ranges = Vec::new();
+    for (i, text) in net.address_pool.addresses.iter().enumerate() {
+        match Ipv4Range::parse(text) {
+            Ok(range) => ranges.push(range),
+            Err(why) => report.at_value(&format!("/spec/network/addressPool/addresses/{i}"), why),
+        }
+    }
+    match parse_ip(&net.load_balancer_ip) {
+        Ok(ip) => {
+            let all_parsed = ranges.len() == net.address_pool.addresses.len();
+            if all_parsed && !ranges.iter().any(|r| r.contains(ip)) {
+                report.at_value(
+                    "/spec/network/loadBalancerIP",
+                    format!(
+                        "{ip} is outside the address pool ({}); MetalLB would never assign it",
+                        net.address_pool.addresses.join(", ")
+                    ),
+                );
+            }
+        }
+        Err(why) => report.at_value("/spec/network/loadBalancerIP", why),
+    }
+    for (i, text) in net.allowed_clients.iter().enumerate() {
+        if let Err(why) = parse_cidr(text) {
+            report.at_value(&format!("/spec/network/allowedClients/{i}"), why);
+        }
+    }
+}
+
+fn check_backup(c: &PostgresCluster, report: &mut Report<'_>) {
+    let b = &c.spec.backup;
+    if let Err(why) = cron_schedule(&b.schedule) {
+        report.at_value("/spec/backup/schedule", why);
+    }
+    if chrono_tz::Tz::from_str(&b.time_zone).is_err() || b.time_zone == "Local" {
+        report.at_value(
+            "/spec/backup/timeZone",
+            format!("`{}` is not an IANA time zone name such as Etc/UTC or Europe/Berlin", b.time_zone),
+        );
+    }
+    for (i, db) in b.databases.iter().enumerate() {
+        let pointer = format!("/spec/backup/databases/{i}");
+        if !is_database_name(db) {
+            report.at_value(
+                &pointer,
+                format!("`{db}` is not a plain database name (letters, digits, `_`, `-`; at most 63; not starting with a digit or `-`)"),
+            );
+        } else if b.databases[..i].contains(db) {
+            report.at_value(&pointer, format!("`{db}` is listed twice"));
+        }
+    }
+    if let Some(nfs) = &b.storage.nfs {
+        if report.is_written("/spec/backup/storage/storageClass") {
+            report.at_key(
+                "/spec/backup/storage/storageClass",
+                "set either storageClass (a PVC) or nfs (an NFS volume) for backups, not both",
+            );
+        }
+        let host_ok = !nfs.server.is_empty()
+            && nfs
+                .server
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':'));
+        if !host_ok {
+            report.at_value(
+                "/spec/backup/storage/nfs/server",
+                format!("`{}` is not a host name or IP address", nfs.server),
+            );
+        }
+        if !nfs.path.starts_with('/') || nfs.path.split('/').any(|part| part == "..") {
+            report.at_value(
+                "/spec/backup/storage/nfs/path",
+                format!("`{}` must be an absolute export path without `..`", nfs.path),
+            );
+        }
+    }
+}
+
+/// Kubernetes reads CronJob schedules with robfig/cron's standard parser:
+/// five fields, no seconds, no Quartz extensions (`L`, `W`, `#`).
+pub fn cron_schedule(text: &str) -> Result<(), String> {
+    let fields: Vec<&str> = text.split_whitespace().collect();
+    if fields.len() != 5 {
+        return Err(format!(
+            "`{text}` has {} field(s); a CronJob schedule has 5: minute hour day-of-month month day-of-week (e.g. \"0 2 * * *\")",
+            fields.len()
+        ));
+    }
+    if fields.iter().any(|f| is_quartz_extension(f)) {
+        return Err(format!("`{text}` uses L, W or #, which Kubernetes' cron parser does not support"));
+    }
+    croner::Cron::from_str(text)
+        .map(|_| ())
+        .map_err(|e| format!("`{text}` is not a valid cron schedule: {e}"))
+}
+
+/// `L`, `5L`, `15W`, `LW`, `5#2`: Quartz syntax croner accepts and
+/// Kubernetes does not. Month and weekday names (`JUL`, `WED`) are fine.
+fn is_quartz_extension(field: &str) -> bool {
+    field.contains('#')
+        || field.split(',').any(|part| {
+            let part = part.to_ascii_uppercase();
+            let Some(stem) = part.strip_suffix(['L', 'W']) else {
+                return false;
+            };
+            stem.is_empty() || stem == "L" || stem.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
+fn is_database_name(name: &str) -> bool {
+    let first_ok = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    first_ok && name.len() <= 63 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+fn check_urls(c: &PostgresCluster, report: &mut Report<'_>) {
+    let argocd = &c.spec.argocd;
+    if !argocd.destination_server.starts_with("https://") {
+        report.at_value(
+            "/spec/argocd/destinationServer",
+            format!(
+                "`{}` must be an https:// URL of a cluster API server (in-cluster: https://kubernetes.default.svc)",
+                argocd.destination_server
+            ),
+        );
+    }
+    if let Some(url) = &argocd.git_repo_url {
+        let ok = ["https://", "ssh://", "git@"].iter().any(|p| url.starts_with(p)) && !url.contains(char::is_whitespace);
+        if !ok {
+            report.at_value(
+                "/spec/argocd/gitRepoURL",
+                format!("`{url}` is not a git URL ArgoCD can clone (https://…, ssh://… or git@host:path)"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_refuse_path_tricks() {
+        assert!(dns_label("postgresql").is_ok());
+        for bad in ["../etc", "a/b", "A", "-a", "a-", "", ".", "a.b", &"a".repeat(64)] {
+            assert!(dns_label(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn cron_needs_five_valid_fields() {
+        assert!(cron_schedule("0 2 * * *").is_ok());
+        assert!(cron_schedule("*/15 1-5 * JAN MON-FRI").is_ok());
+        assert!(cron_schedule("0 0 2 * * *").unwrap_err().contains("6 field"));
+        assert!(cron_schedule("@daily").unwrap_err().contains("1 field"));
+        assert!(cron_schedule("61 2 * * *").is_err());
+        assert!(cron_schedule("0 2 L * *").unwrap_err().contains("L, W or #"));
+        assert!(cron_schedule("0 2 15W * *").unwrap_err().contains("L, W or #"));
+        assert!(cron_schedule("0 2 * * 5#2").unwrap_err().contains("L, W or #"));
+        assert!(cron_schedule("0 2 * JUL WED").is_ok());
+    }
+}

@@ -1,0 +1,227 @@
+//! Structural validation against the spec's own JSON Schema (the one
+//! `pgrender schema` prints), with errors rewritten for people: the field,
+//! what was expected, and for unknown fields the closest known name.
+
+use std::sync::OnceLock;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use serde_json::Value;
+
+use super::Report;
+use crate::spec;
+use crate::yaml::escape;
+
+/// The compiled schema and its JSON, built once per process.
+struct Compiled {
+    schema: Value,
+    validator: jsonschema::Validator,
+}
+
+fn compiled() -> &'static Compiled {
+    static COMPILED: OnceLock<Compiled> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        let schema = spec::json_schema();
+        let validator = jsonschema::options()
+            .build(&schema)
+            .expect("the schema generated from our own types compiles");
+        Compiled { schema, validator }
+    })
+}
+
+/// Report every schema violation in `value`. Keys in `skip_unknown` (JSON
+/// Pointers) are already reported by a more specific rule.
+pub(super) fn check(value: &Value, report: &mut Report<'_>, skip_unknown: &[String]) {
+    let compiled = compiled();
+    for error in compiled.validator.iter_errors(value) {
+        let pointer = error.instance_path().as_str().to_string();
+        match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                let known = known_fields(&compiled.schema, &pointer);
+                for name in unexpected {
+                    let child = format!("{pointer}/{}", escape(name));
+                    if skip_unknown.contains(&child) {
+                        continue;
+                    }
+                    report.at_key(&child, unknown_field_message(name, &known));
+                }
+            }
+            ValidationErrorKind::Required { property } => {
+                let name = property.as_str().unwrap_or("?");
+                report.at_value(&pointer, format!("missing required field `{name}`"));
+            }
+            ValidationErrorKind::Type { kind } => {
+                report.at_value(&pointer, format!("expected {}, found {}", type_names(kind), json_type(error.instance())));
+            }
+            ValidationErrorKind::Constant { expected_value } => {
+                report.at_value(&pointer, format!("must be {expected_value}"));
+            }
+            ValidationErrorKind::Enum { options } => {
+                report.at_value(&pointer, format!("must be one of {}", list_options(options)));
+            }
+            ValidationErrorKind::Minimum { limit } => {
+                report.at_value(&pointer, format!("must be at least {limit}, found {}", error.instance()));
+            }
+            ValidationErrorKind::Maximum { limit } => {
+                report.at_value(&pointer, format!("must be at most {limit}, found {}", error.instance()));
+            }
+            ValidationErrorKind::MinLength { limit } => {
+                report.at_value(&pointer, format!("must have at least {limit} character(s)"));
+            }
+            ValidationErrorKind::MaxLength { limit } => {
+                report.at_value(&pointer, format!("must have at most {limit} characters"));
+            }
+            ValidationErrorKind::MinItems { limit } => {
+                report.at_value(&pointer, format!("must list at least {limit} item(s)"));
+            }
+            // Rare shapes: jsonschema's own wording, with the value masked
+            // because we cannot know it is harmless to print.
+            _ => report.at_value(&pointer, error.masked().to_string()),
+        }
+    }
+}
+
+fn unknown_field_message(name: &str, known: &[String]) -> String {
+    let mut message = format!("unknown field `{name}`");
+    if let Some(best) = closest(name, known) {
+        message.push_str(&format!(" (did you mean `{best}`?)"));
+    } else if !known.is_empty() {
+        message.push_str(&format!("; expected one of: {}", known.join(", ")));
+    }
+    message
+}
+
+fn type_names(kind: &TypeKind) -> String {
+    let names: Vec<String> = match kind {
+        TypeKind::Single(t) => vec![t.to_string()],
+        TypeKind::Multiple(set) => set.iter().map(|t| t.to_string()).collect(),
+    };
+    names.iter().map(|n| article(n)).collect::<Vec<_>>().join(" or ")
+}
+
+fn article(type_name: &str) -> String {
+    match type_name {
+        "object" => "a mapping".into(),
+        "array" => "a list".into(),
+        "integer" => "an integer".into(),
+        "null" => "nothing".into(),
+        other => format!("a {other}"),
+    }
+}
+
+fn json_type(value: &Value) -> String {
+    match value {
+        Value::Null => "nothing (null)".into(),
+        Value::Bool(_) => "a boolean".into(),
+        Value::Number(_) => "a number".into(),
+        Value::String(_) => "a string".into(),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a mapping".into(),
+    }
+}
+
+fn list_options(options: &Value) -> String {
+    match options {
+        Value::Array(items) => {
+            let mut seen: Vec<String> = Vec::new();
+            for item in items {
+                let text = match item {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                if !seen.contains(&text) {
+                    seen.push(text);
+                }
+            }
+            seen.join(", ")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Field names the schema allows at `pointer`, found by walking the schema
+/// along the instance path through `$ref`, `properties`, `items` and the
+/// non-null branch of `anyOf` (how schemars writes `Option<T>`).
+fn known_fields(schema: &Value, pointer: &str) -> Vec<String> {
+    let mut node = resolve(schema, schema);
+    for segment in pointer.split('/').skip(1) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        let next = node
+            .get("properties")
+            .and_then(|p| p.get(&segment))
+            .or_else(|| node.get("items"));
+        match next {
+            Some(n) => node = resolve(schema, n),
+            None => return Vec::new(),
+        }
+    }
+    node.get("properties")
+        .and_then(Value::as_object)
+        .map(|props| props.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn resolve<'a>(root: &'a Value, mut node: &'a Value) -> &'a Value {
+    for _ in 0..16 {
+        if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
+            match reference.strip_prefix("#").and_then(|p| root.pointer(p)) {
+                Some(target) => node = target,
+                None => return node,
+            }
+        } else if let Some(branches) = node.get("anyOf").and_then(Value::as_array) {
+            match branches.iter().find(|b| b.get("type") != Some(&Value::from("null"))) {
+                Some(branch) => node = branch,
+                None => return node,
+            }
+        } else {
+            return node;
+        }
+    }
+    node
+}
+
+/// The known name within edit distance 2 (case-insensitive), if one is.
+fn closest(name: &str, known: &[String]) -> Option<String> {
+    let lower = name.to_lowercase();
+    known
+        .iter()
+        .map(|k| (edit_distance(&lower, &k.to_lowercase()), k))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k.clone())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("port", "port"), 0);
+        assert_eq!(edit_distance("prot", "port"), 2);
+        assert_eq!(edit_distance("instance", "instances"), 1);
+    }
+
+    #[test]
+    fn known_fields_follow_refs() {
+        let schema = spec::json_schema();
+        let fields = known_fields(&schema, "/spec/network");
+        assert!(fields.contains(&"loadBalancerIP".to_string()), "{fields:?}");
+        let nfs = known_fields(&schema, "/spec/backup/storage/nfs");
+        assert_eq!(nfs, vec!["server".to_string(), "path".to_string()]);
+    }
+}
