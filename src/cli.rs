@@ -36,11 +36,13 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Validate specs and write each one's output folder atomically.
-    #[command(after_help = "Each spec renders into <out-root>/<metadata.name>/. A folder is replaced as a whole or not \
+    #[command(
+        after_help = "Each spec renders into <out-root>/<metadata.name>/. A folder is replaced as a whole or not \
         at all; files an earlier render made and this one does not are removed. pgrender refuses to touch a folder \
         holding files it did not generate (not listed in its CHECKSUMS), and files edited by hand unless --force.\n\n\
         Examples:\n  pgrender render\n  pgrender render kubernetes/specs/postgresql.yaml\n  \
-        pgrender render specs/ --out-root deploy/apps")]
+        pgrender render specs/ --out-root deploy/apps"
+    )]
     Render {
         #[command(flatten)]
         input: SpecInput,
@@ -51,9 +53,11 @@ pub enum Command {
         force: bool,
     },
     /// Render in memory and compare with the output on disk (for CI).
-    #[command(after_help = "Prints a unified diff for every file that differs and lists missing and extra files. \
+    #[command(
+        after_help = "Prints a unified diff for every file that differs and lists missing and extra files. \
         Exit 1 on any drift, 0 when the output is current, 2 on errors.\n\n\
-        Examples:\n  pgrender check\n  pgrender check kubernetes/specs --out-root kubernetes/applications")]
+        Examples:\n  pgrender check\n  pgrender check kubernetes/specs --out-root kubernetes/applications"
+    )]
     Check {
         #[command(flatten)]
         input: SpecInput,
@@ -61,16 +65,20 @@ pub enum Command {
         out: OutRoot,
     },
     /// Validate specs only: schema and semantic rules, every problem printed.
-    #[command(after_help = "Each problem is printed as file:line:column: field.path: message.\n\n\
-        Examples:\n  pgrender validate\n  pgrender validate kubernetes/specs/postgresql.yaml")]
+    #[command(
+        after_help = "Each problem is printed as file:line:column: field.path: message.\n\n\
+        Examples:\n  pgrender validate\n  pgrender validate kubernetes/specs/postgresql.yaml"
+    )]
     Validate {
         #[command(flatten)]
         input: SpecInput,
     },
     /// Print the JSON Schema of the spec (as committed in schemas/pgcluster.schema.json).
-    #[command(after_help = "Use it for editor completion, e.g. with the YAML language server:\n  \
+    #[command(
+        after_help = "Use it for editor completion, e.g. with the YAML language server:\n  \
         # yaml-language-server: $schema=../../schemas/pgcluster.schema.json\n\n\
-        Example:\n  pgrender schema > schemas/pgcluster.schema.json")]
+        Example:\n  pgrender schema > schemas/pgcluster.schema.json"
+    )]
     Schema,
 }
 
@@ -107,7 +115,11 @@ fn report_error(error: &Error) {
     match error {
         Error::Invalid(diagnostics) => {
             let _ = writeln!(err, "{diagnostics}");
-            let _ = writeln!(err, "error: {} problem(s) found; nothing was written", diagnostics.0.len());
+            let _ = writeln!(
+                err,
+                "error: {} problem(s) found; nothing was written",
+                diagnostics.0.len()
+            );
         }
         other => {
             let _ = writeln!(err, "error: {other}");
@@ -130,7 +142,11 @@ pub fn run(command: Command) -> Result<u8, Error> {
 
 fn options_for(out_root: &Path) -> RenderOptions {
     let text = out_root.to_string_lossy().replace('\\', "/");
-    let text = text.strip_prefix("./").unwrap_or(&text).trim_end_matches('/').to_string();
+    let text = text
+        .strip_prefix("./")
+        .unwrap_or(&text)
+        .trim_end_matches('/')
+        .to_string();
     RenderOptions { out_root: text }
 }
 
@@ -178,7 +194,11 @@ fn check(path: &Path, out_root: &Path) -> Result<u8, Error> {
         drift.extend(output::compare(out_root, plan)?);
     }
     if drift.is_empty() {
-        print_stdout(&format!("ok: {} spec(s) match {}\n", plans.len(), out_root.display()));
+        print_stdout(&format!(
+            "ok: {} spec(s) match {}\n",
+            plans.len(),
+            out_root.display()
+        ));
         return Ok(EXIT_OK);
     }
     let mut buffer = Vec::new();

@@ -31,7 +31,10 @@ pub enum FindError {
     #[error("{0}: no such file or folder")]
     Missing(String),
     #[error("{path}: cannot be read: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: {message}")]
     Walk { path: String, message: String },
 }
@@ -80,7 +83,10 @@ fn walk_error(root: &Path, e: &walkdir::Error) -> FindError {
 }
 
 fn has_yaml_extension(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
 }
 
 /// Read and parse one candidate. `explicit` is true when the user named
@@ -128,7 +134,8 @@ pub fn load_candidate(path: &Path, explicit: bool) -> Result<Option<SpecFile>, D
         message: e.message,
     })?;
 
-    let declares = |key: &str, want: &str| document.value.get(key).and_then(|v| v.as_str()) == Some(want);
+    let declares =
+        |key: &str, want: &str| document.value.get(key).and_then(|v| v.as_str()) == Some(want);
     if !(declares("apiVersion", API_VERSION) && declares("kind", KIND)) {
         if !explicit {
             return Ok(None);

@@ -26,7 +26,10 @@ pub enum Error {
     Usage(String),
     /// A template failed on a validated spec: a bug in pgrender.
     #[error("internal error while rendering {name} (please report it): {source:#}")]
-    Render { name: String, source: minijinja::Error },
+    Render {
+        name: String,
+        source: minijinja::Error,
+    },
 }
 
 /// Validated specs and the warnings they raised (deduplicated).
@@ -78,7 +81,8 @@ pub fn load_specs(path: &Path) -> Result<Loaded, Error> {
 /// Render every spec into its plan.
 pub fn render_plans(specs: &[ValidSpec], options: &RenderOptions) -> Result<Vec<Plan>, Error> {
     let renderer = Renderer::new();
-    let repo_relative = !options.out_root.starts_with('/') && !options.out_root.split('/').any(|p| p == "..");
+    let repo_relative =
+        !options.out_root.starts_with('/') && !options.out_root.split('/').any(|p| p == "..");
     specs
         .iter()
         .map(|spec| {

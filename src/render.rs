@@ -16,12 +16,30 @@ use crate::validate::ValidSpec;
 
 /// Every template, by name. Names ending in `.yaml` get JSON auto-escaping.
 const TEMPLATES: [(&str, &str); 6] = [
-    ("bitnami/values.yaml", include_str!("../templates/bitnami/values.yaml")),
-    ("bitnami/application.yaml", include_str!("../templates/bitnami/application.yaml")),
-    ("bitnami/README.md", include_str!("../templates/bitnami/README.md")),
-    ("common/argocd-repository.yaml", include_str!("../templates/common/argocd-repository.yaml")),
-    ("common/ip-address-pool.yaml", include_str!("../templates/common/ip-address-pool.yaml")),
-    ("common/backup-cronjob.yaml", include_str!("../templates/common/backup-cronjob.yaml")),
+    (
+        "bitnami/values.yaml",
+        include_str!("../templates/bitnami/values.yaml"),
+    ),
+    (
+        "bitnami/application.yaml",
+        include_str!("../templates/bitnami/application.yaml"),
+    ),
+    (
+        "bitnami/README.md",
+        include_str!("../templates/bitnami/README.md"),
+    ),
+    (
+        "common/argocd-repository.yaml",
+        include_str!("../templates/common/argocd-repository.yaml"),
+    ),
+    (
+        "common/ip-address-pool.yaml",
+        include_str!("../templates/common/ip-address-pool.yaml"),
+    ),
+    (
+        "common/backup-cronjob.yaml",
+        include_str!("../templates/common/backup-cronjob.yaml"),
+    ),
 ];
 
 /// The compiled templates.
@@ -77,7 +95,10 @@ impl Default for RenderOptions {
 
 impl RenderOptions {
     pub fn values_file_path(&self, name: &str) -> String {
-        format!("{}/{name}/values/values.yaml", self.out_root.trim_end_matches('/'))
+        format!(
+            "{}/{name}/values/values.yaml",
+            self.out_root.trim_end_matches('/')
+        )
     }
 }
 
@@ -133,7 +154,11 @@ fn header(path: &str, spec: &ValidSpec) -> String {
 }
 
 /// Render one validated spec.
-pub fn render_spec(spec: &ValidSpec, renderer: &Renderer, options: &RenderOptions) -> Result<Plan, minijinja::Error> {
+pub fn render_spec(
+    spec: &ValidSpec,
+    renderer: &Renderer,
+    options: &RenderOptions,
+) -> Result<Plan, minijinja::Error> {
     let cluster = &spec.cluster;
     let backend = backend::for_cluster(cluster);
     let facts = backend.facts(cluster);
@@ -156,7 +181,11 @@ pub fn render_spec(spec: &ValidSpec, renderer: &Renderer, options: &RenderOption
     let mut tree = BTreeMap::new();
     for file in files {
         // Exactly one trailing newline, whatever the template's last tag did.
-        let content = format!("{}{}\n", header(&file.path, spec), file.content.trim_end_matches('\n'));
+        let content = format!(
+            "{}{}\n",
+            header(&file.path, spec),
+            file.content.trim_end_matches('\n')
+        );
         tree.insert(file.path, content);
     }
     let sums = checksums(tree.iter());

@@ -143,7 +143,9 @@ impl<'de> Deserialize<'de> for PostgresVersion {
         PostgresVersion::ALL
             .into_iter()
             .find(|v| v.as_str() == text)
-            .ok_or_else(|| serde::de::Error::custom(format!("unsupported PostgreSQL major {text:?}")))
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!("unsupported PostgreSQL major {text:?}"))
+            })
     }
 }
 
@@ -549,7 +551,8 @@ pub fn json_schema() -> serde_json::Value {
 
 /// The schema as committed: pretty JSON with a trailing newline.
 pub fn json_schema_text() -> String {
-    let mut text = serde_json::to_string_pretty(&json_schema()).expect("a JSON value always serializes");
+    let mut text =
+        serde_json::to_string_pretty(&json_schema()).expect("a JSON value always serializes");
     text.push('\n');
     text
 }

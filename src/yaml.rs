@@ -135,9 +135,22 @@ fn saphyr_error(e: &serde_saphyr::Error) -> YamlError {
             column: l.column() as usize,
         })
         .unwrap_or(Pos { line: 1, column: 1 });
-    // The plain message, without the position (we print it ourselves).
-    let message = first_line(&e.to_string());
-    YamlError::at(pos, message)
+    YamlError::at(pos, plain_message(&first_line(&e.to_string())))
+}
+
+/// serde-saphyr speaks to Rust developers; say the same to spec authors.
+fn plain_message(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return format!("key `{key}` appears twice in the same mapping; keep one");
+    }
+    if message.contains("recursive references") {
+        return "a YAML alias refers to its own anchor (a recursive structure); specs cannot be recursive".into();
+    }
+    if message.to_ascii_lowercase().contains("budget") {
+        return format!("the YAML is too large or too deeply aliased for a spec ({message})");
+    }
+    message.to_string()
 }
 
 fn first_line(text: &str) -> String {
@@ -152,8 +165,14 @@ fn first_line(text: &str) -> String {
 /// One open collection while walking events.
 enum Frame {
     /// `awaiting_value` holds the pointer of the entry whose key was just read.
-    Map { pointer: String, awaiting_value: Option<String> },
-    Seq { pointer: String, next_index: usize },
+    Map {
+        pointer: String,
+        awaiting_value: Option<String>,
+    },
+    Seq {
+        pointer: String,
+        next_index: usize,
+    },
 }
 
 fn index_positions(text: &str) -> Result<PositionIndex, YamlError> {
@@ -180,15 +199,24 @@ fn index_positions(text: &str) -> Result<PositionIndex, YamlError> {
                     ));
                 }
             }
-            Event::Scalar(..) | Event::Alias(..) | Event::MappingStart(..) | Event::SequenceStart(..) => {
+            Event::Scalar(..)
+            | Event::Alias(..)
+            | Event::MappingStart(..)
+            | Event::SequenceStart(..) => {
                 nodes += 1;
                 if nodes > MAX_NODES {
-                    return Err(YamlError::at(pos, format!("more than {MAX_NODES} YAML nodes; a spec is far smaller")));
+                    return Err(YamlError::at(
+                        pos,
+                        format!("more than {MAX_NODES} YAML nodes; a spec is far smaller"),
+                    ));
                 }
                 if matches!(event, Event::Alias(..)) {
                     aliases += 1;
                     if aliases > MAX_ALIASES {
-                        return Err(YamlError::at(pos, format!("more than {MAX_ALIASES} YAML aliases")));
+                        return Err(YamlError::at(
+                            pos,
+                            format!("more than {MAX_ALIASES} YAML aliases"),
+                        ));
                     }
                 }
                 let key_name = match &event {
@@ -200,11 +228,20 @@ fn index_positions(text: &str) -> Result<PositionIndex, YamlError> {
                 if opens {
                     let pointer = placed.unwrap_or_else(|| String::from("/?"));
                     if stack.len() >= MAX_DEPTH {
-                        return Err(YamlError::at(pos, format!("nested deeper than {MAX_DEPTH} levels")));
+                        return Err(YamlError::at(
+                            pos,
+                            format!("nested deeper than {MAX_DEPTH} levels"),
+                        ));
                     }
                     stack.push(match event {
-                        Event::MappingStart(..) => Frame::Map { pointer, awaiting_value: None },
-                        _ => Frame::Seq { pointer, next_index: 0 },
+                        Event::MappingStart(..) => Frame::Map {
+                            pointer,
+                            awaiting_value: None,
+                        },
+                        _ => Frame::Seq {
+                            pointer,
+                            next_index: 0,
+                        },
                     });
                 }
             }
@@ -215,20 +252,31 @@ fn index_positions(text: &str) -> Result<PositionIndex, YamlError> {
         }
     }
     if documents == 0 {
-        return Err(YamlError::at(Pos { line: 1, column: 1 }, "the file is empty: no YAML document"));
+        return Err(YamlError::at(
+            Pos { line: 1, column: 1 },
+            "the file is empty: no YAML document",
+        ));
     }
     Ok(index)
 }
 
 /// Record a node at its place in its parent. Returns the node's pointer when
 /// it is a value, `None` when it is a mapping key.
-fn place_node(stack: &mut [Frame], index: &mut PositionIndex, key_name: String, pos: Pos) -> Option<String> {
+fn place_node(
+    stack: &mut [Frame],
+    index: &mut PositionIndex,
+    key_name: String,
+    pos: Pos,
+) -> Option<String> {
     match stack.last_mut() {
         None => {
             index.values.insert(String::new(), pos);
             Some(String::new())
         }
-        Some(Frame::Map { pointer, awaiting_value }) => match awaiting_value.take() {
+        Some(Frame::Map {
+            pointer,
+            awaiting_value,
+        }) => match awaiting_value.take() {
             None => {
                 let child = format!("{pointer}/{}", escape(&key_name));
                 index.keys.insert(child.clone(), pos);
@@ -240,7 +288,10 @@ fn place_node(stack: &mut [Frame], index: &mut PositionIndex, key_name: String, 
                 Some(child)
             }
         },
-        Some(Frame::Seq { pointer, next_index }) => {
+        Some(Frame::Seq {
+            pointer,
+            next_index,
+        }) => {
             let child = format!("{pointer}/{next_index}");
             *next_index += 1;
             index.values.insert(child.clone(), pos);
@@ -295,16 +346,28 @@ mod tests {
         let doc = parse_document(SAMPLE).unwrap();
         assert_eq!(doc.positions.key_pos("/b/c"), Pos { line: 3, column: 3 });
         assert_eq!(doc.positions.value_pos("/b/c"), Pos { line: 3, column: 6 });
-        assert_eq!(doc.positions.value_pos("/b/c/1"), Pos { line: 3, column: 10 });
-        assert_eq!(doc.positions.key_pos("/b/d/0/e"), Pos { line: 5, column: 7 });
+        assert_eq!(
+            doc.positions.value_pos("/b/c/1"),
+            Pos {
+                line: 3,
+                column: 10
+            }
+        );
+        assert_eq!(
+            doc.positions.key_pos("/b/d/0/e"),
+            Pos { line: 5, column: 7 }
+        );
         // Unknown children fall back to the nearest ancestor.
-        assert_eq!(doc.positions.value_pos("/b/d/0/zzz"), Pos { line: 5, column: 7 });
+        assert_eq!(
+            doc.positions.value_pos("/b/d/0/zzz"),
+            Pos { line: 5, column: 7 }
+        );
     }
 
     #[test]
     fn duplicate_keys_are_rejected() {
         let err = parse_document("a: 1\na: 2\n").unwrap_err();
-        assert!(err.message.contains("duplicate"), "{err:?}");
+        assert!(err.message.contains("appears twice"), "{err:?}");
         assert_eq!(err.pos.line, 2);
     }
 
@@ -317,18 +380,31 @@ mod tests {
     #[test]
     fn empty_text_is_rejected() {
         assert!(parse_document("").unwrap_err().message.contains("empty"));
-        assert!(parse_document("# only a comment\n").unwrap_err().message.contains("empty"));
+        assert!(
+            parse_document("# only a comment\n")
+                .unwrap_err()
+                .message
+                .contains("empty")
+        );
     }
 
     #[test]
     fn deep_nesting_is_rejected() {
         let text = "[".repeat(100) + &"]".repeat(100);
-        assert!(parse_document(&text).unwrap_err().message.contains("deeper"));
+        assert!(
+            parse_document(&text)
+                .unwrap_err()
+                .message
+                .contains("deeper")
+        );
     }
 
     #[test]
     fn field_paths_read_like_yaml() {
-        assert_eq!(pointer_to_field_path("/spec/a/addresses/0"), "spec.a.addresses[0]");
+        assert_eq!(
+            pointer_to_field_path("/spec/a/addresses/0"),
+            "spec.a.addresses[0]"
+        );
         assert_eq!(pointer_to_field_path(""), "");
         assert_eq!(pointer_to_field_path("/a~1b"), "a/b");
     }

@@ -9,10 +9,11 @@ use crate::render::{RenderOptions, Renderer};
 use crate::spec::{PostgresCluster, PostgresVersion};
 use crate::validate::Report;
 
-pub struct Bitnami;
+pub(crate) struct Bitnami;
 
 /// What pgrender knows about one chart major. Only majors whose values.yaml
 /// the test suite checks the emitted keys against are listed.
+#[derive(Debug)]
 struct ChartProfile {
     major: u32,
     /// PostgreSQL image tag per major version. Pinned, because the chart's
@@ -115,7 +116,11 @@ impl Bitnami {
                 key,
                 registry: spec.bitnami.images.registry.clone(),
                 repository: format!("{}/{}", spec.bitnami.images.namespace, name),
-                tag: if *key == "postgresql" { postgres_tag } else { None },
+                tag: if *key == "postgresql" {
+                    postgres_tag
+                } else {
+                    None
+                },
             })
             .collect();
         ChartContext {
@@ -134,7 +139,11 @@ impl Backend for Bitnami {
         match profile_for(&spec.bitnami.chart.target_revision) {
             Err(why) => report.at_value("/spec/bitnami/chart/targetRevision", why),
             Ok(profile) => {
-                if !profile.postgres_tags.iter().any(|(v, _)| *v == spec.postgres.version) {
+                if !profile
+                    .postgres_tags
+                    .iter()
+                    .any(|(v, _)| *v == spec.postgres.version)
+                {
                     report.at_value(
                         "/spec/postgres/version",
                         format!(
@@ -162,19 +171,23 @@ impl Backend for Bitnami {
         }
         let registry = &spec.bitnami.images.registry;
         let registry_ok = !registry.is_empty()
-            && registry
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b':'));
+            && registry.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b':')
+            });
         if !registry_ok {
             report.at_value(
                 "/spec/bitnami/images/registry",
-                format!("`{registry}` is not a registry host such as docker.io or registry.lan:5000"),
+                format!(
+                    "`{registry}` is not a registry host such as docker.io or registry.lan:5000"
+                ),
             );
         }
         let namespace = &spec.bitnami.images.namespace;
         let namespace_ok = namespace.split('/').all(|part| {
             !part.is_empty()
-                && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
+                && part.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+                })
         });
         if !namespace_ok {
             report.at_value(
@@ -209,7 +222,10 @@ impl Backend for Bitnami {
         );
         ClusterFacts {
             // The chart's `service` is pgpool's: the one entry point for clients.
-            service_host: format!("{}-pgpool.{}.svc.cluster.local", cluster.metadata.name, spec.namespace.0),
+            service_host: format!(
+                "{}-pgpool.{}.svc.cluster.local",
+                cluster.metadata.name, spec.namespace.0
+            ),
             client_image,
             run_as_user: 1001,
             superuser: "postgres".into(),
@@ -303,6 +319,9 @@ mod tests {
             argocd_repo_url("oci://registry-1.docker.io/bitnamicharts"),
             ("registry-1.docker.io/bitnamicharts", true)
         );
-        assert_eq!(argocd_repo_url("https://example.com/charts"), ("https://example.com/charts", false));
+        assert_eq!(
+            argocd_repo_url("https://example.com/charts"),
+            ("https://example.com/charts", false)
+        );
     }
 }

@@ -6,7 +6,7 @@ use crate::render::{RenderOptions, Renderer};
 use crate::spec::{Backend as BackendName, PostgresCluster};
 use crate::validate::Report;
 
-pub struct Unavailable(pub BackendName);
+pub(crate) struct Unavailable(pub(crate) BackendName);
 
 impl Backend for Unavailable {
     fn validate(&self, _: &PostgresCluster, report: &mut Report<'_>) {

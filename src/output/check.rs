@@ -36,14 +36,19 @@ pub fn compare(out_root: &Path, plan: &Plan) -> Result<Vec<Drift>, OutputError> 
                 let diff = TextDiff::from_lines(old.as_ref(), content.as_str())
                     .unified_diff()
                     .context_radius(3)
-                    .header(&format!("{shown} (on disk)"), &format!("{shown} (rendered)"))
+                    .header(
+                        &format!("{shown} (on disk)"),
+                        &format!("{shown} (rendered)"),
+                    )
                     .to_string();
                 drift.push(Drift::Changed { path, diff });
             }
         }
     }
     for rel in on_disk.keys().filter(|rel| !plan.files.contains_key(*rel)) {
-        drift.push(Drift::Extra { path: dir.join(rel) });
+        drift.push(Drift::Extra {
+            path: dir.join(rel),
+        });
     }
     Ok(drift)
 }
@@ -60,8 +65,14 @@ pub fn print_drift(out: &mut impl Write, drift: &[Drift]) -> std::io::Result<()>
     }
     for d in drift {
         match d {
-            Drift::Missing { path } => writeln!(out, "missing: {} (render would create it)", path.display())?,
-            Drift::Extra { path } => writeln!(out, "extra: {} (no longer generated; render would remove it)", path.display())?,
+            Drift::Missing { path } => {
+                writeln!(out, "missing: {} (render would create it)", path.display())?
+            }
+            Drift::Extra { path } => writeln!(
+                out,
+                "extra: {} (no longer generated; render would remove it)",
+                path.display()
+            )?,
             Drift::Changed { .. } => {}
         }
     }

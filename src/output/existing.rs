@@ -22,7 +22,10 @@ pub(super) fn read_tree(dir: &Path) -> Result<Option<BTreeMap<String, Vec<u8>>>,
         });
     }
     let mut files = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
         let entry = entry.map_err(|e| OutputError::Refused {
             path: dir.to_path_buf(),
             message: format!("cannot be read: {e}"),
@@ -66,12 +69,19 @@ fn parse_checksums(text: &str) -> Option<BTreeMap<String, String>> {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Refuse to replace a folder pgrender does not own: files not listed in
 /// its CHECKSUMS, or (without `force`) generated files edited by hand.
-pub(super) fn check_owned(dir: &Path, files: &BTreeMap<String, Vec<u8>>, force: bool) -> Result<(), OutputError> {
+pub(super) fn check_owned(
+    dir: &Path,
+    files: &BTreeMap<String, Vec<u8>>,
+    force: bool,
+) -> Result<(), OutputError> {
     if files.is_empty() {
         return Ok(());
     }
@@ -102,7 +112,11 @@ pub(super) fn check_owned(dir: &Path, files: &BTreeMap<String, Vec<u8>>, force: 
     if !force {
         let edited: Vec<&str> = files
             .iter()
-            .filter(|(p, bytes)| listed.get(p.as_str()).is_some_and(|h| *h != sha256_hex(bytes)))
+            .filter(|(p, bytes)| {
+                listed
+                    .get(p.as_str())
+                    .is_some_and(|h| *h != sha256_hex(bytes))
+            })
             .map(|(p, _)| p.as_str())
             .collect();
         if !edited.is_empty() {

@@ -16,7 +16,10 @@ pub enum OutputError {
     #[error("{path}: {message}")]
     Refused { path: PathBuf, message: String },
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(
         "{path}: another pgrender is writing this output root right now; wait for it to finish (it holds a lock on the folder)"
     )]

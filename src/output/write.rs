@@ -30,7 +30,11 @@ pub enum WriteOutcome {
 /// Write every plan under `out_root`. All folders are checked before any is
 /// touched, so a refusal leaves the whole tree as it was. Returns the
 /// outcome per plan and notes about repairs of an interrupted earlier run.
-pub fn write_plans(out_root: &Path, plans: &[Plan], force: bool) -> Result<(Vec<WriteOutcome>, Vec<String>), OutputError> {
+pub fn write_plans(
+    out_root: &Path,
+    plans: &[Plan],
+    force: bool,
+) -> Result<(Vec<WriteOutcome>, Vec<String>), OutputError> {
     fs::create_dir_all(out_root).map_err(OutputError::io(out_root))?;
     let _lock = lock(out_root)?;
     let notes = recover(out_root)?;
@@ -105,17 +109,21 @@ fn recover(out_root: &Path) -> Result<Vec<String>, OutputError> {
             }
         }
         fs::remove_dir_all(&path).map_err(OutputError::io(&path))?;
-        notes.push(format!("removed {} left by an interrupted earlier render", path.display()));
+        notes.push(format!(
+            "removed {} left by an interrupted earlier render",
+            path.display()
+        ));
     }
     Ok(notes)
 }
 
 fn same_tree(existing: &std::collections::BTreeMap<String, Vec<u8>>, plan: &Plan) -> bool {
     existing.len() == plan.files.len()
-        && plan
-            .files
-            .iter()
-            .all(|(path, content)| existing.get(path).is_some_and(|bytes| bytes == content.as_bytes()))
+        && plan.files.iter().all(|(path, content)| {
+            existing
+                .get(path)
+                .is_some_and(|bytes| bytes == content.as_bytes())
+        })
 }
 
 fn write_staging(staging: &Path, plan: &Plan) -> Result<(), OutputError> {
@@ -130,7 +138,8 @@ fn write_staging(staging: &Path, plan: &Plan) -> Result<(), OutputError> {
             dirs.push(parent.to_path_buf());
         }
         let mut file = File::create(&path).map_err(OutputError::io(&path))?;
-        file.write_all(content.as_bytes()).map_err(OutputError::io(&path))?;
+        file.write_all(content.as_bytes())
+            .map_err(OutputError::io(&path))?;
         file.sync_all().map_err(OutputError::io(&path))?;
     }
     for dir in dirs.iter().rev() {

@@ -12,13 +12,28 @@ use crate::yaml::pointer_to_field_path;
 /// sweep), names through hash maps, so a fleet of thousands stays cheap.
 pub fn check_together(specs: &[ValidSpec]) -> Result<(), Diagnostics> {
     let mut out = Vec::new();
-    unique(specs, &mut out, "/metadata/name", "output folder", |c| c.metadata.name.clone());
-    unique(specs, &mut out, "/spec/argocd/applicationName", "ArgoCD Application", |c| {
-        format!("{}/{}", c.spec.argocd.namespace, c.spec.argocd.application_name)
+    unique(specs, &mut out, "/metadata/name", "output folder", |c| {
+        c.metadata.name.clone()
     });
-    unique(specs, &mut out, "/spec/network/addressPool/name", "MetalLB IPAddressPool", |c| {
-        c.spec.network.address_pool.name.clone()
-    });
+    unique(
+        specs,
+        &mut out,
+        "/spec/argocd/applicationName",
+        "ArgoCD Application",
+        |c| {
+            format!(
+                "{}/{}",
+                c.spec.argocd.namespace, c.spec.argocd.application_name
+            )
+        },
+    );
+    unique(
+        specs,
+        &mut out,
+        "/spec/network/addressPool/name",
+        "MetalLB IPAddressPool",
+        |c| c.spec.network.address_pool.name.clone(),
+    );
     pools_disjoint(specs, &mut out);
     if out.is_empty() {
         Ok(())
@@ -50,7 +65,10 @@ fn unique(
             Some(first) => out.push(at(
                 spec,
                 pointer,
-                format!("{what} `{k}` is also declared by {}; each spec needs its own", first.source.display),
+                format!(
+                    "{what} `{k}` is also declared by {}; each spec needs its own",
+                    first.source.display
+                ),
             )),
             None => {
                 first_seen.insert(k, spec);
@@ -62,7 +80,15 @@ fn unique(
 fn pools_disjoint(specs: &[ValidSpec], out: &mut Vec<Diagnostic>) {
     let mut ranges: Vec<(Ipv4Range, (usize, usize))> = Vec::new();
     for (s, spec) in specs.iter().enumerate() {
-        for (a, text) in spec.cluster.spec.network.address_pool.addresses.iter().enumerate() {
+        for (a, text) in spec
+            .cluster
+            .spec
+            .network
+            .address_pool
+            .addresses
+            .iter()
+            .enumerate()
+        {
             // Per-file rules already rejected unparsable ranges.
             if let Ok(range) = Ipv4Range::parse(text) {
                 ranges.push((range, (s, a)));
@@ -84,7 +110,10 @@ fn pools_disjoint(specs: &[ValidSpec], out: &mut Vec<Diagnostic>) {
         out.push(at(
             &specs[late_spec],
             &format!("/spec/network/addressPool/addresses/{late_addr}"),
-            format!("{late_range} overlaps {} in {owner}; MetalLB pools must not overlap", early.0),
+            format!(
+                "{late_range} overlaps {} in {owner}; MetalLB pools must not overlap",
+                early.0
+            ),
         ));
     }
 }

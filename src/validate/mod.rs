@@ -81,19 +81,36 @@ impl<'a> Report<'a> {
 pub fn check_file(file: &SpecFile) -> Result<ValidSpec, Diagnostics> {
     let mut report = Report::new(file);
     let secret_fields = secrets::check(&file.document.value, &mut report);
-    schema::check(&file.document.value, &mut report, &secret_fields);
-    match serde_json::from_value::<PostgresCluster>(file.document.value.clone()) {
+    let mut broken = schema::check(&file.document.value, &mut report, &secret_fields);
+    broken.extend(secret_fields);
+    // Fields the schema rejected are dropped (their defaults stand in), so
+    // the semantic rules still check everything else in the same run.
+    let mut readable = file.document.value.clone();
+    for pointer in &broken {
+        remove_pointer(&mut readable, pointer);
+    }
+    let schema_clean = report.is_clean();
+    match serde_json::from_value::<PostgresCluster>(readable) {
         Ok(cluster) => {
-            rules::check(&cluster, &mut report);
-            crate::backend::for_cluster(&cluster).validate(&cluster, &mut report);
-            if report.is_clean() {
+            let mut semantic = Report::new(file);
+            rules::check(&cluster, &mut semantic);
+            crate::backend::for_cluster(&cluster).validate(&cluster, &mut semantic);
+            // A rule about a dropped field would judge its default, not the input.
+            let dropped = |field: &str| broken.iter().any(|p| pointer_to_field_path(p) == field);
+            report.diagnostics.extend(
+                semantic
+                    .into_diagnostics()
+                    .into_iter()
+                    .filter(|d| !dropped(&d.field)),
+            );
+            if schema_clean && report.is_clean() {
                 return Ok(ValidSpec {
                     source: file.clone(),
                     cluster,
                 });
             }
         }
-        Err(e) if report.is_clean() => {
+        Err(e) if schema_clean => {
             // The schema passed but the types did not: a gap between the two
             // that should not exist; still a clear error, never a panic.
             report.at_value("", format!("the spec does not match pgrender's types: {e}"));
@@ -101,4 +118,24 @@ pub fn check_file(file: &SpecFile) -> Result<ValidSpec, Diagnostics> {
         Err(_) => {}
     }
     Err(Diagnostics::sorted(report.into_diagnostics()))
+}
+
+/// Remove the value at a JSON Pointer, if present.
+fn remove_pointer(value: &mut serde_json::Value, pointer: &str) {
+    let Some(cut) = pointer.rfind('/') else {
+        return;
+    };
+    let key = pointer[cut + 1..].replace("~1", "/").replace("~0", "~");
+    match value.pointer_mut(&pointer[..cut]) {
+        Some(serde_json::Value::Object(map)) => {
+            map.shift_remove(&key);
+        }
+        Some(serde_json::Value::Array(items)) => {
+            // Keep indices stable for the other pointers: blank, do not shift.
+            if let Some(item) = key.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                *item = serde_json::Value::Null;
+            }
+        }
+        _ => {}
+    }
 }

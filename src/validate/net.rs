@@ -28,7 +28,9 @@ impl Ipv4Range {
             let first = parse_ip(a.trim())?;
             let last = parse_ip(b.trim())?;
             if first > last {
-                return Err(format!("range `{text}` ends before it starts; write the lower address first"));
+                return Err(format!(
+                    "range `{text}` ends before it starts; write the lower address first"
+                ));
             }
             return Ok(Ipv4Range { first, last });
         }
@@ -64,14 +66,19 @@ pub fn parse_cidr(text: &str) -> Result<Ipv4Net, String> {
         .parse()
         .map_err(|_| format!("`{text}` is not an IPv4 CIDR such as 192.168.20.0/24"))?;
     if net.trunc() != net {
-        return Err(format!("`{text}` has host bits set; did you mean `{}`?", net.trunc()));
+        return Err(format!(
+            "`{text}` has host bits set; did you mean `{}`?",
+            net.trunc()
+        ));
     }
     Ok(net)
 }
 
 /// Every pair of overlapping ranges, in O(n log n) plus the overlaps found:
 /// sort by start, then compare each range only with the open ones before it.
-pub fn overlapping_pairs<T: Copy>(ranges: &[(Ipv4Range, T)]) -> Vec<((Ipv4Range, T), (Ipv4Range, T))> {
+pub fn overlapping_pairs<T: Copy>(
+    ranges: &[(Ipv4Range, T)],
+) -> Vec<((Ipv4Range, T), (Ipv4Range, T))> {
     let mut sorted: Vec<(Ipv4Range, T)> = ranges.to_vec();
     sorted.sort_by_key(|(r, _)| (r.first, r.last));
     let mut found = Vec::new();
@@ -101,9 +108,21 @@ mod tests {
 
     #[test]
     fn rejects_bad_ranges_with_reasons() {
-        assert!(Ipv4Range::parse("192.168.10.110-192.168.10.100").unwrap_err().contains("ends before"));
-        assert!(Ipv4Range::parse("10.0.0.1/24").unwrap_err().contains("10.0.0.0/24"));
-        assert!(Ipv4Range::parse("fe80::1-fe80::2").unwrap_err().contains("IPv4"));
+        assert!(
+            Ipv4Range::parse("192.168.10.110-192.168.10.100")
+                .unwrap_err()
+                .contains("ends before")
+        );
+        assert!(
+            Ipv4Range::parse("10.0.0.1/24")
+                .unwrap_err()
+                .contains("10.0.0.0/24")
+        );
+        assert!(
+            Ipv4Range::parse("fe80::1-fe80::2")
+                .unwrap_err()
+                .contains("IPv4")
+        );
         assert!(Ipv4Range::parse("banana").unwrap_err().contains("neither"));
     }
 

@@ -14,9 +14,9 @@ pub fn check(text: &str, measure: Measure) -> Result<(), String> {
     let (number, suffix) = split(text).ok_or_else(|| {
         format!("`{text}` is not a Kubernetes quantity (examples: 2, 500m, 4Gi, 50Gi)")
     })?;
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a Kubernetes quantity (examples: 2, 500m, 4Gi, 50Gi)"))?;
+    let value: f64 = number.parse().map_err(|_| {
+        format!("`{text}` is not a Kubernetes quantity (examples: 2, 500m, 4Gi, 50Gi)")
+    })?;
     if value <= 0.0 {
         return Err(format!("`{text}` must be greater than zero"));
     }
@@ -43,7 +43,21 @@ fn split(text: &str) -> Option<(&str, &str)> {
     let digits_ok = !number.is_empty() && number != "." && number.matches('.').count() <= 1;
     let suffix_ok = matches!(
         suffix,
-        "" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" | "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E"
+        "" | "Ki"
+            | "Mi"
+            | "Gi"
+            | "Ti"
+            | "Pi"
+            | "Ei"
+            | "n"
+            | "u"
+            | "m"
+            | "k"
+            | "M"
+            | "G"
+            | "T"
+            | "P"
+            | "E"
     ) || is_exponent(suffix);
     (digits_ok && suffix_ok).then_some((number, suffix))
 }
@@ -75,6 +89,10 @@ mod tests {
         for bad in ["", "Gi", "4 Gi", "4gb", "-1", "0", "1..2", "four", "4GiB"] {
             assert!(check(bad, Measure::Cpu).is_err(), "{bad}");
         }
-        assert!(check("4000m", Measure::Bytes).unwrap_err().contains("did you mean `4000Mi`"));
+        assert!(
+            check("4000m", Measure::Bytes)
+                .unwrap_err()
+                .contains("did you mean `4000Mi`")
+        );
     }
 }

@@ -21,7 +21,10 @@ fn check_names(c: &PostgresCluster, report: &mut Report<'_>) {
         ("/metadata/name", c.metadata.name.as_str()),
         ("/spec/namespace", s.namespace.0.as_str()),
         ("/spec/argocd/namespace", s.argocd.namespace.as_str()),
-        ("/spec/argocd/applicationName", s.argocd.application_name.as_str()),
+        (
+            "/spec/argocd/applicationName",
+            s.argocd.application_name.as_str(),
+        ),
     ];
     for (pointer, value) in labels {
         if let Err(why) = dns_label(value) {
@@ -30,9 +33,18 @@ fn check_names(c: &PostgresCluster, report: &mut Report<'_>) {
     }
     let subdomains = [
         ("/spec/auth/existingSecret", s.auth.existing_secret.as_str()),
-        ("/spec/storage/storageClass", s.storage.storage_class.as_str()),
-        ("/spec/backup/storage/storageClass", s.backup.storage.storage_class.as_str()),
-        ("/spec/network/addressPool/name", s.network.address_pool.name.as_str()),
+        (
+            "/spec/storage/storageClass",
+            s.storage.storage_class.as_str(),
+        ),
+        (
+            "/spec/backup/storage/storageClass",
+            s.backup.storage.storage_class.as_str(),
+        ),
+        (
+            "/spec/network/addressPool/name",
+            s.network.address_pool.name.as_str(),
+        ),
         ("/spec/argocd/project", s.argocd.project.as_str()),
     ];
     for (pointer, value) in subdomains {
@@ -44,10 +56,12 @@ fn check_names(c: &PostgresCluster, report: &mut Report<'_>) {
 
 /// RFC 1123 label, as Kubernetes requires for namespaces and most names.
 /// Also what keeps `metadata.name` from escaping the output root.
-pub fn dns_label(name: &str) -> Result<(), String> {
+pub(crate) fn dns_label(name: &str) -> Result<(), String> {
     let ok = !name.is_empty()
         && name.len() <= 63
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !name.starts_with('-')
         && !name.ends_with('-');
     if ok {
@@ -60,8 +74,10 @@ pub fn dns_label(name: &str) -> Result<(), String> {
 }
 
 /// RFC 1123 subdomain: dot-separated labels, at most 253 characters.
-pub fn dns_subdomain(name: &str) -> Result<(), String> {
-    let ok = !name.is_empty() && name.len() <= 253 && name.split('.').all(|label| dns_label(label).is_ok());
+pub(crate) fn dns_subdomain(name: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|label| dns_label(label).is_ok());
     if ok {
         Ok(())
     } else {
@@ -75,9 +91,17 @@ fn check_quantities(c: &PostgresCluster, report: &mut Report<'_>) {
     let s = &c.spec;
     let quantities = [
         ("/spec/resources/cpu", &s.resources.cpu, Measure::Cpu),
-        ("/spec/resources/memory", &s.resources.memory, Measure::Bytes),
+        (
+            "/spec/resources/memory",
+            &s.resources.memory,
+            Measure::Bytes,
+        ),
         ("/spec/storage/size", &s.storage.size, Measure::Bytes),
-        ("/spec/backup/storage/size", &s.backup.storage.size, Measure::Bytes),
+        (
+            "/spec/backup/storage/size",
+            &s.backup.storage.size,
+            Measure::Bytes,
+        ),
     ];
     for (pointer, value, measure) in quantities {
         if let Err(why) = quantity::check(&value.0, measure) {
@@ -125,7 +149,10 @@ fn check_backup(c: &PostgresCluster, report: &mut Report<'_>) {
     if chrono_tz::Tz::from_str(&b.time_zone).is_err() || b.time_zone == "Local" {
         report.at_value(
             "/spec/backup/timeZone",
-            format!("`{}` is not an IANA time zone name such as Etc/UTC or Europe/Berlin", b.time_zone),
+            format!(
+                "`{}` is not an IANA time zone name such as Etc/UTC or Europe/Berlin",
+                b.time_zone
+            ),
         );
     }
     for (i, db) in b.databases.iter().enumerate() {
@@ -160,7 +187,10 @@ fn check_backup(c: &PostgresCluster, report: &mut Report<'_>) {
         if !nfs.path.starts_with('/') || nfs.path.split('/').any(|part| part == "..") {
             report.at_value(
                 "/spec/backup/storage/nfs/path",
-                format!("`{}` must be an absolute export path without `..`", nfs.path),
+                format!(
+                    "`{}` must be an absolute export path without `..`",
+                    nfs.path
+                ),
             );
         }
     }
@@ -168,7 +198,7 @@ fn check_backup(c: &PostgresCluster, report: &mut Report<'_>) {
 
 /// Kubernetes reads CronJob schedules with robfig/cron's standard parser:
 /// five fields, no seconds, no Quartz extensions (`L`, `W`, `#`).
-pub fn cron_schedule(text: &str) -> Result<(), String> {
+pub(crate) fn cron_schedule(text: &str) -> Result<(), String> {
     let fields: Vec<&str> = text.split_whitespace().collect();
     if fields.len() != 5 {
         return Err(format!(
@@ -177,7 +207,9 @@ pub fn cron_schedule(text: &str) -> Result<(), String> {
         ));
     }
     if fields.iter().any(|f| is_quartz_extension(f)) {
-        return Err(format!("`{text}` uses L, W or #, which Kubernetes' cron parser does not support"));
+        return Err(format!(
+            "`{text}` uses L, W or #, which Kubernetes' cron parser does not support"
+        ));
     }
     croner::Cron::from_str(text)
         .map(|_| ())
@@ -198,8 +230,15 @@ fn is_quartz_extension(field: &str) -> bool {
 }
 
 fn is_database_name(name: &str) -> bool {
-    let first_ok = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-    first_ok && name.len() <= 63 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    let first_ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    first_ok
+        && name.len() <= 63
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 fn check_urls(c: &PostgresCluster, report: &mut Report<'_>) {
@@ -214,7 +253,10 @@ fn check_urls(c: &PostgresCluster, report: &mut Report<'_>) {
         );
     }
     if let Some(url) = &argocd.git_repo_url {
-        let ok = ["https://", "ssh://", "git@"].iter().any(|p| url.starts_with(p)) && !url.contains(char::is_whitespace);
+        let ok = ["https://", "ssh://", "git@"]
+            .iter()
+            .any(|p| url.starts_with(p))
+            && !url.contains(char::is_whitespace);
         if !ok {
             report.at_value(
                 "/spec/argocd/gitRepoURL",
@@ -231,7 +273,17 @@ mod tests {
     #[test]
     fn labels_refuse_path_tricks() {
         assert!(dns_label("postgresql").is_ok());
-        for bad in ["../etc", "a/b", "A", "-a", "a-", "", ".", "a.b", &"a".repeat(64)] {
+        for bad in [
+            "../etc",
+            "a/b",
+            "A",
+            "-a",
+            "a-",
+            "",
+            ".",
+            "a.b",
+            &"a".repeat(64),
+        ] {
             assert!(dns_label(bad).is_err(), "{bad}");
         }
     }
@@ -240,12 +292,28 @@ mod tests {
     fn cron_needs_five_valid_fields() {
         assert!(cron_schedule("0 2 * * *").is_ok());
         assert!(cron_schedule("*/15 1-5 * JAN MON-FRI").is_ok());
-        assert!(cron_schedule("0 0 2 * * *").unwrap_err().contains("6 field"));
+        assert!(
+            cron_schedule("0 0 2 * * *")
+                .unwrap_err()
+                .contains("6 field")
+        );
         assert!(cron_schedule("@daily").unwrap_err().contains("1 field"));
         assert!(cron_schedule("61 2 * * *").is_err());
-        assert!(cron_schedule("0 2 L * *").unwrap_err().contains("L, W or #"));
-        assert!(cron_schedule("0 2 15W * *").unwrap_err().contains("L, W or #"));
-        assert!(cron_schedule("0 2 * * 5#2").unwrap_err().contains("L, W or #"));
+        assert!(
+            cron_schedule("0 2 L * *")
+                .unwrap_err()
+                .contains("L, W or #")
+        );
+        assert!(
+            cron_schedule("0 2 15W * *")
+                .unwrap_err()
+                .contains("L, W or #")
+        );
+        assert!(
+            cron_schedule("0 2 * * 5#2")
+                .unwrap_err()
+                .contains("L, W or #")
+        );
         assert!(cron_schedule("0 2 * JUL WED").is_ok());
     }
 }

@@ -29,16 +29,29 @@ fn compiled() -> &'static Compiled {
 }
 
 /// Report every schema violation in `value`. Keys in `skip_unknown` (JSON
-/// Pointers) are already reported by a more specific rule.
-pub(super) fn check(value: &Value, report: &mut Report<'_>, skip_unknown: &[String]) {
+/// Pointers) are already reported by a more specific rule. Returns the
+/// pointers of the offending values (unknown fields included).
+pub(super) fn check(
+    value: &Value,
+    report: &mut Report<'_>,
+    skip_unknown: &[String],
+) -> Vec<String> {
     let compiled = compiled();
+    let mut broken = Vec::new();
     for error in compiled.validator.iter_errors(value) {
         let pointer = error.instance_path().as_str().to_string();
+        if !matches!(
+            error.kind(),
+            ValidationErrorKind::AdditionalProperties { .. } | ValidationErrorKind::Required { .. }
+        ) {
+            broken.push(pointer.clone());
+        }
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let known = known_fields(&compiled.schema, &pointer);
                 for name in unexpected {
                     let child = format!("{pointer}/{}", escape(name));
+                    broken.push(child.clone());
                     if skip_unknown.contains(&child) {
                         continue;
                     }
@@ -50,19 +63,35 @@ pub(super) fn check(value: &Value, report: &mut Report<'_>, skip_unknown: &[Stri
                 report.at_value(&pointer, format!("missing required field `{name}`"));
             }
             ValidationErrorKind::Type { kind } => {
-                report.at_value(&pointer, format!("expected {}, found {}", type_names(kind), json_type(error.instance())));
+                report.at_value(
+                    &pointer,
+                    format!(
+                        "expected {}, found {}",
+                        type_names(kind),
+                        json_type(error.instance())
+                    ),
+                );
             }
             ValidationErrorKind::Constant { expected_value } => {
                 report.at_value(&pointer, format!("must be {expected_value}"));
             }
             ValidationErrorKind::Enum { options } => {
-                report.at_value(&pointer, format!("must be one of {}", list_options(options)));
+                report.at_value(
+                    &pointer,
+                    format!("must be one of {}", list_options(options)),
+                );
             }
             ValidationErrorKind::Minimum { limit } => {
-                report.at_value(&pointer, format!("must be at least {limit}, found {}", error.instance()));
+                report.at_value(
+                    &pointer,
+                    format!("must be at least {limit}, found {}", error.instance()),
+                );
             }
             ValidationErrorKind::Maximum { limit } => {
-                report.at_value(&pointer, format!("must be at most {limit}, found {}", error.instance()));
+                report.at_value(
+                    &pointer,
+                    format!("must be at most {limit}, found {}", error.instance()),
+                );
             }
             ValidationErrorKind::MinLength { limit } => {
                 report.at_value(&pointer, format!("must have at least {limit} character(s)"));
@@ -78,6 +107,7 @@ pub(super) fn check(value: &Value, report: &mut Report<'_>, skip_unknown: &[Stri
             _ => report.at_value(&pointer, error.masked().to_string()),
         }
     }
+    broken
 }
 
 fn unknown_field_message(name: &str, known: &[String]) -> String {
@@ -95,7 +125,11 @@ fn type_names(kind: &TypeKind) -> String {
         TypeKind::Single(t) => vec![t.to_string()],
         TypeKind::Multiple(set) => set.iter().map(|t| t.to_string()).collect(),
     };
-    names.iter().map(|n| article(n)).collect::<Vec<_>>().join(" or ")
+    names
+        .iter()
+        .map(|n| article(n))
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 fn article(type_name: &str) -> String {
@@ -168,7 +202,10 @@ fn resolve<'a>(root: &'a Value, mut node: &'a Value) -> &'a Value {
                 None => return node,
             }
         } else if let Some(branches) = node.get("anyOf").and_then(Value::as_array) {
-            match branches.iter().find(|b| b.get("type") != Some(&Value::from("null"))) {
+            match branches
+                .iter()
+                .find(|b| b.get("type") != Some(&Value::from("null")))
+            {
                 Some(branch) => node = branch,
                 None => return node,
             }
@@ -198,7 +235,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let above = row[j + 1];
-            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
             diagonal = above;
         }
     }

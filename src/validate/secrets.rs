@@ -7,7 +7,15 @@ use serde_json::Value;
 use super::Report;
 
 /// Field names that only ever hold secret material.
-const SECRET_WORDS: [&str; 7] = ["password", "passwd", "secret", "token", "credential", "apikey", "privatekey"];
+const SECRET_WORDS: [&str; 7] = [
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "credential",
+    "apikey",
+    "privatekey",
+];
 
 /// The one field allowed to mention a secret: it names one, it holds none.
 const ALLOWED: [&str; 1] = ["/spec/auth/existingSecret"];
@@ -54,7 +62,11 @@ fn walk(value: &Value, pointer: String, report: &mut Report<'_>, flagged: &mut V
 }
 
 fn is_secret_name(key: &str) -> bool {
-    let folded: String = key.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+    let folded: String = key
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect::<String>()
+        .to_lowercase();
     SECRET_WORDS.iter().any(|w| folded.contains(w))
 }
 
@@ -64,7 +76,9 @@ fn has_url_credentials(text: &str) -> bool {
         return false;
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    authority.split_once('@').is_some_and(|(userinfo, _)| userinfo.contains(':'))
+    authority
+        .split_once('@')
+        .is_some_and(|(userinfo, _)| userinfo.contains(':'))
 }
 
 #[cfg(test)]
@@ -73,18 +87,31 @@ mod tests {
 
     #[test]
     fn secret_names_are_recognised() {
-        for name in ["password", "adminPassword", "repmgr_password", "apiToken", "clientSecret", "Credentials"] {
+        for name in [
+            "password",
+            "adminPassword",
+            "repmgr_password",
+            "apiToken",
+            "clientSecret",
+            "Credentials",
+        ] {
             assert!(is_secret_name(name), "{name}");
         }
         for name in ["existingSecretName", "name", "port", "passes"] {
             // `existingSecretName` contains "secret": only the exact allowed path escapes.
-            assert_eq!(is_secret_name(name), name.to_lowercase().contains("secret"), "{name}");
+            assert_eq!(
+                is_secret_name(name),
+                name.to_lowercase().contains("secret"),
+                "{name}"
+            );
         }
     }
 
     #[test]
     fn url_credentials_are_recognised() {
-        assert!(has_url_credentials("https://bob:hunter2@git.example.com/repo.git"));
+        assert!(has_url_credentials(
+            "https://bob:hunter2@git.example.com/repo.git"
+        ));
         assert!(!has_url_credentials("https://git.example.com/repo.git"));
         assert!(!has_url_credentials("ssh://git@github.com/org/repo.git"));
         assert!(!has_url_credentials("plain text"));

@@ -1,0 +1,171 @@
+//! The bad-input corpus: `tests/corpus/bad/`. Each case is a spec file, or
+//! a folder of spec files, whose leading `# expect: …` lines (or
+//! `expect.txt` for a folder) are what stderr must contain, with `{file}`
+//! standing for the case's path. Every case must exit 2, print nothing on
+//! stdout and leave an already rendered output tree byte-for-byte as it was.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::{Workspace, repo_root, snapshot, stderr, stdout};
+
+struct Case {
+    name: String,
+    /// Path of the input inside the workspace (what the command is given).
+    input: String,
+    expect: Vec<String>,
+}
+
+fn expectations(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| {
+            l.strip_prefix("# expect: ")
+                .or_else(|| l.strip_prefix("expect: "))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// Copy the case into the workspace; return what the test runs against.
+fn install(ws: &Workspace, source: &Path) -> Case {
+    let name = source
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    if source.is_dir() {
+        let expect_text = std::fs::read_to_string(source.join("expect.txt")).expect("expect.txt");
+        for (rel, bytes) in snapshot(source) {
+            if rel != "expect.txt" {
+                ws.write_bytes(&format!("cases/{name}/{rel}"), &bytes);
+            }
+        }
+        Case {
+            input: format!("cases/{name}"),
+            expect: expectations(&expect_text),
+            name,
+        }
+    } else {
+        let bytes = std::fs::read(source).expect("case");
+        ws.write_bytes(&format!("cases/{name}"), &bytes);
+        Case {
+            input: format!("cases/{name}"),
+            expect: expectations(&String::from_utf8_lossy(&bytes)),
+            name,
+        }
+    }
+}
+
+fn corpus() -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(repo_root().join("tests/corpus/bad"))
+        .expect("tests/corpus/bad")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    cases.sort();
+    cases
+}
+
+#[test]
+fn every_bad_input_is_refused_with_its_message_and_changes_nothing() {
+    let cases = corpus();
+    assert!(
+        cases.len() >= 60,
+        "the corpus should hold at least 60 cases, found {}",
+        cases.len()
+    );
+    let ws = Workspace::rendered();
+    let before = ws.out();
+    let mut failures = Vec::new();
+    for source in &cases {
+        let case = install(&ws, source);
+        if case.expect.is_empty() {
+            failures.push(format!("{}: no `# expect:` lines", case.name));
+            continue;
+        }
+        for command in ["render", "validate"] {
+            let mut args = vec![command, case.input.as_str()];
+            if command == "render" {
+                args.extend(["--out-root", "out"]);
+            }
+            let o = ws.run(&args);
+            let err = stderr(&o);
+            let mut problems = Vec::new();
+            if o.status.code() != Some(2) {
+                problems.push(format!("exit {:?}, want 2", o.status.code()));
+            }
+            if !stdout(&o).is_empty() {
+                problems.push(format!("stdout not empty: {}", stdout(&o)));
+            }
+            for want in &case.expect {
+                let want = want.replace("{file}", &case.input);
+                if !err.contains(&want) {
+                    problems.push(format!("stderr lacks: {want}"));
+                }
+            }
+            if !problems.is_empty() {
+                failures.push(format!(
+                    "{} ({command}):\n  {}\n  stderr was:\n{err}",
+                    case.name,
+                    problems.join("\n  ")
+                ));
+            }
+        }
+        assert_eq!(before, ws.out(), "{}: the output tree changed", case.name);
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failing case(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn generated_hostile_inputs_fail_fast_and_clearly() {
+    let ws = Workspace::rendered();
+    let before = ws.out();
+    let header =
+        "apiVersion: pgrender.dev/v1alpha1\nkind: PostgresCluster\nmetadata:\n  name: big\n";
+    // 10 MB file that claims to be a spec.
+    let mut huge = header.to_string();
+    while huge.len() < 10 * 1024 * 1024 {
+        huge.push_str("# padding padding padding padding padding padding padding padding\n");
+    }
+    ws.write("hostile/huge.yaml", &huge);
+    // Billion laughs: each level doubles, capped by the alias budget.
+    let mut laughs = format!("{header}spec:\n  a0: &a0 [lol]\n");
+    for i in 1..40 {
+        laughs.push_str(&format!("  a{i}: &a{i} [*a{}, *a{}]\n", i - 1, i - 1));
+    }
+    ws.write("hostile/laughs.yaml", &laughs);
+    // Deep nesting.
+    ws.write(
+        "hostile/deep.yaml",
+        &format!("{header}spec: {}{}\n", "[".repeat(5000), "]".repeat(5000)),
+    );
+
+    let cases = [
+        (
+            "hostile/huge.yaml",
+            "hostile/huge.yaml:1:1: the file is larger than 1024 KiB",
+        ),
+        ("hostile/laughs.yaml", "hostile/laughs.yaml:"),
+        ("hostile/deep.yaml", "hostile/deep.yaml:5:"),
+    ];
+    for (input, want) in cases {
+        let o = ws.run(&["render", input, "--out-root", "out"]);
+        assert_eq!(o.status.code(), Some(2), "{input}");
+        assert!(stderr(&o).contains(want), "{input}: {}", stderr(&o));
+        assert_eq!(before, ws.out(), "{input}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_in_the_spec_folder_is_an_error() {
+    let ws = Workspace::rendered();
+    std::fs::create_dir_all(ws.path().join("loop/inner")).expect("mkdir");
+    std::os::unix::fs::symlink("..", ws.path().join("loop/inner/back")).expect("symlink");
+    let o = ws.run(&["render", "loop", "--out-root", "out"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("symlink loop"), "{}", stderr(&o));
+}

@@ -1,0 +1,137 @@
+//! Golden trees. Each case `tests/golden/<case>/` holds `specs/` (input) and
+//! `expected/` (the output root pgrender must produce from it, byte for
+//! byte). After an intended change, review the diff and re-bless with
+//! `PGRENDER_BLESS=1 cargo test golden`.
+
+use std::path::Path;
+
+use crate::support::{Workspace, pgrender, repo_root, snapshot, stderr, stdout};
+
+fn copy_tree(from: &Path, to: &Path) {
+    for (rel, bytes) in snapshot(from) {
+        let target = to.join(rel);
+        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        std::fs::write(target, bytes).expect("write");
+    }
+}
+
+#[test]
+fn every_golden_case_renders_its_expected_tree() {
+    let root = repo_root().join("tests/golden");
+    let bless = std::env::var_os("PGRENDER_BLESS").is_some();
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .expect("tests/golden")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(
+        cases.len() >= 4,
+        "expected at least four golden cases, found {}",
+        cases.len()
+    );
+
+    let mut failures = Vec::new();
+    for case in &cases {
+        let ws = Workspace::empty();
+        copy_tree(&case.join("specs"), &ws.path().join("kubernetes/specs"));
+        let o = ws.run(&["render"]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}: {}",
+            case.display(),
+            stderr(&o)
+        );
+        let rendered = snapshot(&ws.path().join("kubernetes/applications"));
+        let expected_dir = case.join("expected");
+        if bless {
+            let _ = std::fs::remove_dir_all(&expected_dir);
+            copy_tree(&ws.path().join("kubernetes/applications"), &expected_dir);
+            continue;
+        }
+        let expected = snapshot(&expected_dir);
+        if rendered != expected {
+            let mut report = format!("{}:\n", case.display());
+            for path in expected.keys().chain(rendered.keys()) {
+                match (expected.get(path), rendered.get(path)) {
+                    (Some(a), Some(b)) if a != b => {
+                        let diff = similar::TextDiff::from_lines(
+                            std::str::from_utf8(a).unwrap_or("<binary>"),
+                            std::str::from_utf8(b).unwrap_or("<binary>"),
+                        )
+                        .unified_diff()
+                        .header("expected", "rendered")
+                        .to_string();
+                        report.push_str(&format!("--- {path}\n{diff}"));
+                    }
+                    (Some(_), None) => report.push_str(&format!("not rendered: {path}\n")),
+                    (None, Some(_)) => report.push_str(&format!("not expected: {path}\n")),
+                    _ => {}
+                }
+            }
+            failures.push(report);
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "golden drift (re-bless with PGRENDER_BLESS=1 after review):\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn committed_reference_output_is_current() {
+    // The same command CI runs: the committed tree equals what the code renders.
+    let o = pgrender(&repo_root(), &["check"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+}
+
+#[test]
+fn committed_schema_matches_the_types() {
+    let committed = std::fs::read_to_string(repo_root().join("schemas/pgcluster.schema.json"))
+        .expect("committed schema");
+    assert_eq!(
+        committed,
+        pgrender::spec::json_schema_text(),
+        "schemas/pgcluster.schema.json is stale: run `cargo run -- schema > schemas/pgcluster.schema.json`"
+    );
+}
+
+#[test]
+fn the_reference_spec_equals_the_defaults() {
+    // "Every value in the reference spec is also the default": a spec with
+    // only apiVersion, kind and metadata must render the same tree.
+    let full = Workspace::empty();
+    full.write("specs/postgresql.yaml", &crate::support::reference_spec());
+    let minimal = Workspace::empty();
+    minimal.write(
+        "specs/postgresql.yaml",
+        "apiVersion: pgrender.dev/v1alpha1\nkind: PostgresCluster\nmetadata:\n  name: postgresql\n",
+    );
+    for ws in [&full, &minimal] {
+        let o = ws.run(&["render", "specs", "--out-root", "out"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    assert_eq!(full.out(), minimal.out());
+}
+
+#[test]
+fn rendering_twice_gives_the_same_bytes_and_touches_nothing() {
+    let ws = Workspace::rendered();
+    let first = ws.out();
+    let o = ws.run(&["render", "ref", "--out-root", "out"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("unchanged: out/postgresql"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(first, ws.out());
+}

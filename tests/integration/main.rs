@@ -1,0 +1,10 @@
+//! One integration test binary (faster to link than one per file). Each
+//! module tests one promise of the tool; all of them run the built binary
+//! or the library against fixtures under `tests/`, never the network.
+
+mod cli;
+mod corpus;
+mod golden;
+mod output_valid;
+mod support;
+mod write_safety;
