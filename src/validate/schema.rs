@@ -4,6 +4,7 @@
 
 use std::sync::OnceLock;
 
+use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
@@ -39,75 +40,107 @@ pub(super) fn check(
     let compiled = compiled();
     let mut broken = Vec::new();
     for error in compiled.validator.iter_errors(value) {
-        let pointer = error.instance_path().as_str().to_string();
-        if !matches!(
-            error.kind(),
-            ValidationErrorKind::AdditionalProperties { .. } | ValidationErrorKind::Required { .. }
-        ) {
-            broken.push(pointer.clone());
-        }
-        match error.kind() {
-            ValidationErrorKind::AdditionalProperties { unexpected } => {
-                let known = known_fields(&compiled.schema, &pointer);
-                for name in unexpected {
-                    let child = format!("{pointer}/{}", escape(name));
-                    broken.push(child.clone());
-                    if skip_unknown.contains(&child) {
-                        continue;
-                    }
-                    report.at_key(&child, unknown_field_message(name, &known));
-                }
-            }
-            ValidationErrorKind::Required { property } => {
-                let name = property.as_str().unwrap_or("?");
-                report.at_value(&pointer, format!("missing required field `{name}`"));
-            }
-            ValidationErrorKind::Type { kind } => {
-                report.at_value(
-                    &pointer,
-                    format!(
-                        "expected {}, found {}",
-                        type_names(kind),
-                        json_type(error.instance())
-                    ),
-                );
-            }
-            ValidationErrorKind::Constant { expected_value } => {
-                report.at_value(&pointer, format!("must be {expected_value}"));
-            }
-            ValidationErrorKind::Enum { options } => {
-                report.at_value(
-                    &pointer,
-                    format!("must be one of {}", list_options(options)),
-                );
-            }
-            ValidationErrorKind::Minimum { limit } => {
-                report.at_value(
-                    &pointer,
-                    format!("must be at least {limit}, found {}", error.instance()),
-                );
-            }
-            ValidationErrorKind::Maximum { limit } => {
-                report.at_value(
-                    &pointer,
-                    format!("must be at most {limit}, found {}", error.instance()),
-                );
-            }
-            ValidationErrorKind::MinLength { limit } => {
-                report.at_value(&pointer, format!("must have at least {limit} character(s)"));
-            }
-            ValidationErrorKind::MaxLength { limit } => {
-                report.at_value(&pointer, format!("must have at most {limit} characters"));
-            }
-            ValidationErrorKind::MinItems { limit } => {
-                report.at_value(&pointer, format!("must list at least {limit} item(s)"));
-            }
-            // Rare shapes: jsonschema's own wording, with the value masked
-            // because we cannot know it is harmless to print.
-            _ => report.at_value(&pointer, error.masked().to_string()),
-        }
+        report_error(&error, &compiled.schema, report, skip_unknown, &mut broken);
     }
     broken
+}
+
+fn report_error(
+    error: &ValidationError<'_>,
+    schema: &Value,
+    report: &mut Report<'_>,
+    skip_unknown: &[String],
+    broken: &mut Vec<String>,
+) {
+    let pointer = error.instance_path().as_str().to_string();
+    if !matches!(
+        error.kind(),
+        ValidationErrorKind::AdditionalProperties { .. }
+            | ValidationErrorKind::Required { .. }
+            | ValidationErrorKind::AnyOf { .. }
+    ) {
+        broken.push(pointer.clone());
+    }
+    match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let known = known_fields(schema, &pointer);
+            for name in unexpected {
+                let child = format!("{pointer}/{}", escape(name));
+                broken.push(child.clone());
+                if skip_unknown.contains(&child) {
+                    continue;
+                }
+                report.at_key(&child, unknown_field_message(name, &known));
+            }
+        }
+        // schemars writes `Option<T>` as `anyOf: [T, null]`: a wrong value
+        // is best explained by T's own errors, not by "no branch matched".
+        ValidationErrorKind::AnyOf { context } if !error.instance().is_null() => {
+            let branch = context.iter().find(|errors| {
+                !errors
+                    .iter()
+                    .all(|e| matches!(e.kind(), ValidationErrorKind::Type { kind } if type_names(kind) == "nothing"))
+            });
+            match branch {
+                Some(errors) if !errors.is_empty() => {
+                    for inner in errors {
+                        report_error(inner, schema, report, skip_unknown, broken);
+                    }
+                }
+                _ => {
+                    broken.push(pointer.clone());
+                    report.at_value(&pointer, error.masked().to_string());
+                }
+            }
+        }
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or("?");
+            report.at_value(&pointer, format!("missing required field `{name}`"));
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = type_names(kind);
+            let mut message = format!("expected {expected}, found {}", json_type(error.instance()));
+            if expected == "a boolean" && error.instance().is_string() {
+                message.push_str(
+                    " (write true or false; YAML 1.1 words like yes/on are strings here)",
+                );
+            }
+            report.at_value(&pointer, message);
+        }
+        ValidationErrorKind::Constant { expected_value } => {
+            report.at_value(&pointer, format!("must be {expected_value}"));
+        }
+        ValidationErrorKind::Enum { options } => {
+            report.at_value(
+                &pointer,
+                format!("must be one of {}", list_options(options)),
+            );
+        }
+        ValidationErrorKind::Minimum { limit } => {
+            report.at_value(
+                &pointer,
+                format!("must be at least {limit}, found {}", error.instance()),
+            );
+        }
+        ValidationErrorKind::Maximum { limit } => {
+            report.at_value(
+                &pointer,
+                format!("must be at most {limit}, found {}", error.instance()),
+            );
+        }
+        ValidationErrorKind::MinLength { limit } => {
+            report.at_value(&pointer, format!("must have at least {limit} character(s)"));
+        }
+        ValidationErrorKind::MaxLength { limit } => {
+            report.at_value(&pointer, format!("must have at most {limit} characters"));
+        }
+        ValidationErrorKind::MinItems { limit } => {
+            report.at_value(&pointer, format!("must list at least {limit} item(s)"));
+        }
+        // Rare shapes: jsonschema's own wording, with the value masked
+        // because we cannot know it is harmless to print.
+        _ => report.at_value(&pointer, error.masked().to_string()),
+    }
 }
 
 fn unknown_field_message(name: &str, known: &[String]) -> String {

@@ -135,3 +135,71 @@ fn rendering_twice_gives_the_same_bytes_and_touches_nothing() {
     );
     assert_eq!(first, ws.out());
 }
+
+/// Leaf field paths of the spec schema (`spec.network.port`, …).
+fn schema_fields(schema: &serde_json::Value) -> Vec<String> {
+    fn resolve<'a>(
+        root: &'a serde_json::Value,
+        mut node: &'a serde_json::Value,
+    ) -> &'a serde_json::Value {
+        loop {
+            if let Some(r) = node.get("$ref").and_then(|r| r.as_str()) {
+                node = root.pointer(r.trim_start_matches('#')).expect("ref target");
+            } else if let Some(branches) = node.get("anyOf").and_then(|b| b.as_array()) {
+                node = branches
+                    .iter()
+                    .find(|b| b["type"] != "null")
+                    .expect("non-null branch");
+            } else {
+                return node;
+            }
+        }
+    }
+    fn walk(
+        root: &serde_json::Value,
+        node: &serde_json::Value,
+        prefix: &str,
+        out: &mut Vec<String>,
+    ) {
+        let node = resolve(root, node);
+        for (key, child) in node["properties"].as_object().into_iter().flatten() {
+            let path = if prefix.is_empty() {
+                key.clone()
+            } else {
+                format!("{prefix}.{key}")
+            };
+            if resolve(root, child).get("properties").is_some() {
+                walk(root, child, &path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(schema, schema, "", &mut out);
+    out
+}
+
+#[test]
+fn readme_documents_every_spec_field_and_starts_with_the_two_commands() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README.md");
+    let fields = schema_fields(&pgrender::spec::json_schema());
+    assert!(fields.len() > 40, "{fields:?}");
+    for field in fields {
+        assert!(
+            readme.contains(&format!("| `{field}` |")),
+            "README spec reference lacks `{field}`"
+        );
+    }
+    let opening: String = readme.lines().take(6).collect::<Vec<_>>().join("\n");
+    assert!(
+        opening.contains("cargo run --release -- render"),
+        "{opening}"
+    );
+    assert!(opening.contains("cargo test --locked"), "{opening}");
+    let ci = std::fs::read_to_string(repo_root().join(".ci/run")).expect(".ci/run");
+    assert!(
+        ci.contains("cargo test --locked"),
+        ".ci/run must run the README's test command"
+    );
+}
