@@ -19,7 +19,16 @@ impl fmt::Display for Diagnostic {
         if !self.field.is_empty() {
             write!(f, "{}: ", self.field)?;
         }
-        f.write_str(&self.message)
+        // One diagnostic, one line: control characters from the input are
+        // shown escaped, never obeyed (a newline cannot forge a second line).
+        for c in self.message.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
+        Ok(())
     }
 }
 

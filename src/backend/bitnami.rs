@@ -155,8 +155,33 @@ impl Backend for Bitnami {
                 }
             }
         }
+        let chart = &spec.bitnami.chart;
+        if crate::validate::dns_label_check(&chart.name).is_err() {
+            report.at_value(
+                "/spec/bitnami/chart/name",
+                format!(
+                    "`{}` is not a chart name (lower-case letters, digits and `-`)",
+                    chart.name
+                ),
+            );
+        }
+        let revision_ok = chart
+            .target_revision
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || " .*^~<>=|,-+".contains(c));
+        if !revision_ok {
+            report.at_value(
+                "/spec/bitnami/chart/targetRevision",
+                format!(
+                    "`{}` is not a chart version or range",
+                    chart.target_revision
+                ),
+            );
+        }
         let repo = &spec.bitnami.chart.repo_url;
-        if !(repo.starts_with("oci://") || repo.starts_with("https://")) {
+        if !(repo.starts_with("oci://") || repo.starts_with("https://"))
+            || repo.contains(char::is_whitespace)
+        {
             report.at_value(
                 "/spec/bitnami/chart/repoURL",
                 format!("`{repo}` must start with oci:// or https://"),

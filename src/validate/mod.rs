@@ -17,6 +17,11 @@ use crate::yaml::pointer_to_field_path;
 
 pub use fleet::check_together;
 
+/// The DNS-1123 label rule, for backends' own name fields.
+pub fn dns_label_check(name: &str) -> Result<(), String> {
+    rules::dns_label(name)
+}
+
 /// A spec that passed every per-file rule.
 #[derive(Debug, Clone)]
 pub struct ValidSpec {

@@ -243,7 +243,9 @@ fn is_database_name(name: &str) -> bool {
 
 fn check_urls(c: &PostgresCluster, report: &mut Report<'_>) {
     let argocd = &c.spec.argocd;
-    if !argocd.destination_server.starts_with("https://") {
+    if !argocd.destination_server.starts_with("https://")
+        || argocd.destination_server.contains(char::is_whitespace)
+    {
         report.at_value(
             "/spec/argocd/destinationServer",
             format!(
