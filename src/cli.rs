@@ -1,6 +1,7 @@
 //! The command line: argument parsing and the commands' console output.
 //! Exit codes: 0 ok, 1 drift found by `check`, 2 any error.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -73,6 +74,38 @@ pub enum Command {
         #[command(flatten)]
         input: SpecInput,
     },
+    /// ArgoCD plugin: print every manifest of the specs here as one YAML stream.
+    #[command(
+        after_help = "Run by ArgoCD's config management plugin sidecar in the application's source directory. \
+        stdout carries only Kubernetes objects (the same bytes `render` writes, without values/, README and CHECKSUMS); \
+        warnings and errors go to stderr; nothing is written. An empty stream is never printed: no spec is an error.\n\n\
+        Settings: ARGOCD_APP_PARAMETERS (parameters specs, chart-version, image-registry, image-namespace, overrides), \
+        then ARGOCD_ENV_PGRENDER_SPECS, _CHART_VERSION, _IMAGE_REGISTRY, _IMAGE_NAMESPACE; ARGOCD_APP_NAME and KUBE_VERSION \
+        are checked. Parameters win over env.\n\n\
+        Examples:\n  cd kubernetes/specs && pgrender generate\n  \
+        ARGOCD_APP_PARAMETERS='[{\"name\":\"chart-version\",\"string\":\"12.8.2\"}]' pgrender generate"
+    )]
+    Generate {
+        /// Folder (or spec file) to render, inside the working directory.
+        #[arg(value_name = "PATH", default_value = ".")]
+        path: PathBuf,
+    },
+    /// ArgoCD plugin: print the spec files here; prints nothing when there are none.
+    #[command(
+        after_help = "A file counts by its content (apiVersion pgrender.dev/v1alpha1, kind PostgresCluster), so \
+        plain Helm or Kustomize apps never match. ArgoCD applies the plugin when this prints something.\n\n\
+        Example:\n  pgrender discover"
+    )]
+    Discover {
+        #[arg(value_name = "PATH", default_value = ".")]
+        path: PathBuf,
+    },
+    /// ArgoCD plugin: print the parameter announcements as JSON.
+    #[command(
+        after_help = "Used as the plugin's parameters.dynamic command; ArgoCD shows them in the UI.\n\n\
+        Example:\n  pgrender parameters"
+    )]
+    Parameters,
     /// Print the JSON Schema of the spec (as committed in schemas/pgcluster.schema.json).
     #[command(
         after_help = "Use it for editor completion, e.g. with the YAML language server:\n  \
@@ -133,6 +166,25 @@ pub fn run(command: Command) -> Result<u8, Error> {
         Command::Render { input, out, force } => render(&input.path, &out.out_root, force),
         Command::Check { input, out } => check(&input.path, &out.out_root),
         Command::Validate { input } => validate(&input.path),
+        Command::Generate { path } => {
+            let env: BTreeMap<String, String> = std::env::vars().collect();
+            let (stream, warnings) = crate::cmp::generate(&path, &env)?;
+            print_warnings(&warnings);
+            print_stdout(&stream);
+            Ok(EXIT_OK)
+        }
+        Command::Discover { path } => {
+            let found = crate::cmp::discover(&path)?;
+            let text: String = found.iter().map(|p| format!("{}\n", p.display())).collect();
+            print_stdout(&text);
+            Ok(EXIT_OK)
+        }
+        Command::Parameters => {
+            let json = serde_json::to_string_pretty(&crate::cmp::announcements())
+                .expect("JSON value serializes");
+            print_stdout(&format!("{json}\n"));
+            Ok(EXIT_OK)
+        }
         Command::Schema => {
             print_stdout(&crate::spec::json_schema_text());
             Ok(EXIT_OK)

@@ -9,9 +9,11 @@
 
 pub mod backend;
 pub mod cli;
+pub mod cmp;
 pub mod diagnostic;
 pub mod load;
 pub mod output;
+pub mod overrides;
 pub mod render;
 pub mod spec;
 pub mod validate;
@@ -19,7 +21,7 @@ pub mod yaml;
 
 mod pipeline;
 
-pub use pipeline::{Error, Loaded, load_specs, render_plans};
+pub use pipeline::{Error, LoadOptions, Loaded, load_specs, load_specs_with, render_plans};
 
 /// Where specs are looked for when no PATH is given.
 pub const DEFAULT_SPEC_PATH: &str = "kubernetes/specs";

@@ -1,10 +1,11 @@
 //! The steps every command shares: find and validate specs, render plans.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{self, FindError};
 use crate::output::OutputError;
+use crate::overrides::{self, Override};
 use crate::render::{Plan, RenderOptions, Renderer, render_spec};
 use crate::validate::{self, ValidSpec};
 
@@ -39,19 +40,48 @@ pub struct Loaded {
     pub warnings: Vec<String>,
 }
 
+/// How specs are loaded beyond the defaults (the ArgoCD plugin uses these).
+#[derive(Debug, Default, Clone)]
+pub struct LoadOptions {
+    /// Values set into every spec before validation.
+    pub overrides: Vec<Override>,
+    /// Every spec file must resolve (symlinks followed) inside this folder.
+    pub confine_to: Option<PathBuf>,
+    /// Only these spec files (relative to the search path), if set.
+    pub only: Option<Vec<PathBuf>>,
+}
+
 /// Find every spec at `path` and validate each one and all together.
 /// Every problem in every file is reported, not just the first.
 pub fn load_specs(path: &Path) -> Result<Loaded, Error> {
-    let explicit = path.is_file();
-    let candidates = load::find_candidates(path)?;
+    load_specs_with(path, &LoadOptions::default())
+}
+
+/// `load_specs` with overrides, confinement and a selection.
+pub fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
+    let mut candidates = load::find_candidates(path)?;
+    if let Some(root) = &options.confine_to {
+        confine(root, &candidates)?;
+    }
+    if let Some(only) = &options.only {
+        candidates = select(path, &candidates, only)?;
+    }
+    // A file named by the user (or by the plugin's selection) must be a spec.
+    let explicit = path.is_file() || options.only.is_some();
     let mut problems: Vec<Diagnostic> = Vec::new();
     let mut specs = Vec::new();
     for candidate in &candidates {
         match load::load_candidate(candidate, explicit) {
-            Ok(Some(file)) => match validate::check_file(&file) {
-                Ok(valid) => specs.push(valid),
-                Err(diagnostics) => problems.extend(diagnostics.0),
-            },
+            Ok(Some(mut file)) => {
+                overrides::apply(&mut file.document.value, &options.overrides);
+                match validate::check_file(&file) {
+                    Ok(valid) => specs.push(valid),
+                    Err(mut diagnostics) => {
+                        overrides::mask(&mut diagnostics.0, &options.overrides);
+                        problems.extend(diagnostics.0);
+                    }
+                }
+            }
             Ok(None) => {}
             Err(diagnostic) => problems.push(diagnostic),
         }
@@ -76,6 +106,55 @@ pub fn load_specs(path: &Path) -> Result<Loaded, Error> {
         }
     }
     Ok(Loaded { specs, warnings })
+}
+
+/// Refuse any candidate that resolves outside `root` (a symlink out of the
+/// source directory, in ArgoCD a path out of the repository checkout).
+fn confine(root: &Path, candidates: &[PathBuf]) -> Result<(), Error> {
+    let root = root
+        .canonicalize()
+        .map_err(|e| Error::Usage(format!("{}: {e}", root.display())))?;
+    for candidate in candidates {
+        let real = candidate
+            .canonicalize()
+            .map_err(|e| Error::Usage(format!("{}: {e}", candidate.display())))?;
+        if !real.starts_with(&root) {
+            return Err(Error::Usage(format!(
+                "{}: resolves outside the source directory; specs and symlinks must stay inside it",
+                candidate.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Keep the candidates named in `only` (paths relative to `base`); each
+/// name must match one.
+fn select(base: &Path, candidates: &[PathBuf], only: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut chosen = Vec::new();
+    for want in only {
+        let normal: PathBuf = want
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect();
+        let found = candidates.iter().find(|c| {
+            c.strip_prefix(base)
+                .map(|rel| rel == normal)
+                .unwrap_or(false)
+        });
+        match found {
+            Some(path) if !chosen.contains(path) => chosen.push(path.clone()),
+            Some(_) => {}
+            None => {
+                return Err(Error::Usage(format!(
+                    "spec `{}` was asked for but is not a YAML file under {}",
+                    want.display(),
+                    base.display()
+                )));
+            }
+        }
+    }
+    Ok(chosen)
 }
 
 /// Render every spec into its plan.

@@ -8,6 +8,8 @@ pub mod net;
 pub mod quantity;
 mod rules;
 mod schema;
+
+pub use schema::{ScalarKind, scalar_kind};
 mod secrets;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};

@@ -205,26 +205,65 @@ fn list_options(options: &Value) -> String {
     }
 }
 
-/// Field names the schema allows at `pointer`, found by walking the schema
-/// along the instance path through `$ref`, `properties`, `items` and the
-/// non-null branch of `anyOf` (how schemars writes `Option<T>`).
+/// Field names the schema allows at `pointer`.
 fn known_fields(schema: &Value, pointer: &str) -> Vec<String> {
+    schema_at(schema, pointer)
+        .and_then(|node| node.get("properties"))
+        .and_then(Value::as_object)
+        .map(|props| props.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// The (resolved) schema of the value at `pointer`, found by walking the
+/// schema along the instance path through `$ref`, `properties`, `items` and
+/// the non-null branch of `anyOf` (how schemars writes `Option<T>`).
+fn schema_at<'a>(schema: &'a Value, pointer: &str) -> Option<&'a Value> {
     let mut node = resolve(schema, schema);
     for segment in pointer.split('/').skip(1) {
         let segment = segment.replace("~1", "/").replace("~0", "~");
         let next = node
             .get("properties")
             .and_then(|p| p.get(&segment))
-            .or_else(|| node.get("items"));
-        match next {
-            Some(n) => node = resolve(schema, n),
-            None => return Vec::new(),
-        }
+            .or_else(|| node.get("items"))?;
+        node = resolve(schema, next);
     }
-    node.get("properties")
-        .and_then(Value::as_object)
-        .map(|props| props.keys().cloned().collect())
-        .unwrap_or_default()
+    Some(node)
+}
+
+/// What kind of scalar the spec takes at `pointer`, for values that arrive
+/// as text (ArgoCD parameters): `None` for unknown fields.
+pub fn scalar_kind(pointer: &str) -> Option<ScalarKind> {
+    let node = schema_at(&compiled().schema, pointer)?;
+    if node.get("properties").is_some() {
+        return Some(ScalarKind::Object);
+    }
+    let types: Vec<&str> = match node.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
+        // `enum` without `type` (PostgresVersion): text is accepted.
+        _ => vec!["string"],
+    };
+    Some(if types.contains(&"string") {
+        ScalarKind::Text
+    } else if types.contains(&"integer") {
+        ScalarKind::Integer
+    } else if types.contains(&"boolean") {
+        ScalarKind::Boolean
+    } else if types.contains(&"array") {
+        ScalarKind::List
+    } else {
+        ScalarKind::Object
+    })
+}
+
+/// The shapes `scalar_kind` tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalarKind {
+    Text,
+    Integer,
+    Boolean,
+    List,
+    Object,
 }
 
 fn resolve<'a>(root: &'a Value, mut node: &'a Value) -> &'a Value {

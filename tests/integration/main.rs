@@ -3,6 +3,7 @@
 //! or the library against fixtures under `tests/`, never the network.
 
 mod cli;
+mod cmp;
 mod corpus;
 mod golden;
 mod output_valid;

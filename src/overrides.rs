@@ -1,0 +1,152 @@
+//! Spec values that come from outside the spec file (ArgoCD plugin
+//! parameters and environment). They are set into the parsed document
+//! before validation, so they pass through exactly the same schema and
+//! rules as values written in the file: text cannot become YAML structure.
+
+use serde_json::Value;
+
+use crate::diagnostic::Diagnostic;
+use crate::validate::{ScalarKind, scalar_kind};
+
+/// One value to set, and where it came from (for messages).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Override {
+    /// Dotted field path, e.g. `spec.bitnami.chart.targetRevision`.
+    pub field: String,
+    pub value: Value,
+    /// E.g. "parameter `chart-version`"; never the value itself.
+    pub origin: String,
+}
+
+impl Override {
+    /// Build an override from text, typed by the spec schema: only leaf
+    /// fields under `spec.` can be set, integers and booleans are parsed.
+    pub fn from_text(field: &str, text: &str, origin: &str) -> Result<Override, String> {
+        let valid_path = field.starts_with("spec.")
+            && field
+                .split('.')
+                .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric()));
+        let kind = valid_path
+            .then(|| scalar_kind(&pointer_of(field)))
+            .flatten();
+        let value = match kind {
+            None => {
+                return Err(format!(
+                    "{origin}: `{field}` is not a field of the spec (write e.g. spec.postgres.instances)"
+                ));
+            }
+            Some(ScalarKind::Text) => Value::String(text.to_string()),
+            Some(ScalarKind::Integer) => text
+                .trim()
+                .parse::<i64>()
+                .map(Value::from)
+                .map_err(|_| format!("{origin}: `{field}` takes a whole number"))?,
+            Some(ScalarKind::Boolean) => match text.trim() {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                _ => return Err(format!("{origin}: `{field}` takes true or false")),
+            },
+            Some(ScalarKind::List | ScalarKind::Object) => {
+                return Err(format!(
+                    "{origin}: `{field}` is a list or mapping; only single values can be set from ArgoCD"
+                ));
+            }
+        };
+        Ok(Override {
+            field: field.to_string(),
+            value,
+            origin: origin.to_string(),
+        })
+    }
+}
+
+fn pointer_of(field: &str) -> String {
+    field.split('.').map(|part| format!("/{part}")).collect()
+}
+
+/// Set every override into a parsed spec document, creating missing mappings.
+pub fn apply(document: &mut Value, overrides: &[Override]) {
+    for o in overrides {
+        let mut node = &mut *document;
+        let parts: Vec<&str> = o.field.split('.').collect();
+        for (i, part) in parts.iter().enumerate() {
+            if !node.is_object() {
+                *node = Value::Object(serde_json::Map::new());
+            }
+            let map = node.as_object_mut().expect("made an object above");
+            if i + 1 == parts.len() {
+                map.insert(part.to_string(), o.value.clone());
+                break;
+            }
+            node = map
+                .entry(part.to_string())
+                .or_insert_with(|| Value::Object(serde_json::Map::new()));
+        }
+    }
+}
+
+/// Diagnostics about overridden fields name the parameter, and never repeat
+/// its value (ArgoCD shows stderr in its UI; a value may be sensitive).
+pub fn mask(diagnostics: &mut [Diagnostic], overrides: &[Override]) {
+    for d in diagnostics.iter_mut() {
+        for o in overrides
+            .iter()
+            .filter(|o| o.field == d.field || d.field.starts_with(&format!("{}.", o.field)))
+        {
+            let text = match &o.value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            if !text.is_empty() {
+                d.message = d.message.replace(&text, "<hidden>");
+            }
+            d.message.push_str(&format!(" (value set by {})", o.origin));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_typed_by_the_schema() {
+        let o = Override::from_text("spec.postgres.instances", "3", "p").unwrap();
+        assert_eq!(o.value, Value::from(3));
+        assert_eq!(pointer_of(&o.field), "/spec/postgres/instances");
+        let o = Override::from_text("spec.argocd.syncPolicy.prune", "false", "p").unwrap();
+        assert_eq!(o.value, Value::Bool(false));
+        let o = Override::from_text("spec.bitnami.chart.targetRevision", "12.8.2", "p").unwrap();
+        assert_eq!(o.value, Value::from("12.8.2"));
+        let o = Override::from_text("spec.postgres.version", "15", "p").unwrap();
+        assert_eq!(o.value, Value::from("15"));
+    }
+
+    #[test]
+    fn only_leaf_spec_fields_can_be_set() {
+        for bad in [
+            "metadata.name",
+            "spec.nope",
+            "spec.postgres",
+            "spec.network.allowedClients",
+            "spec..x",
+            "spec.a/b",
+        ] {
+            assert!(Override::from_text(bad, "x", "p").is_err(), "{bad}");
+        }
+        assert!(
+            Override::from_text("spec.postgres.instances", "three", "p")
+                .unwrap_err()
+                .contains("whole number")
+        );
+    }
+
+    #[test]
+    fn apply_sets_nested_values() {
+        let mut doc = serde_json::json!({"spec": {"postgres": {"instances": 2}}});
+        let o = Override::from_text("spec.bitnami.images.registry", "registry.lan", "p").unwrap();
+        apply(&mut doc, &[o]);
+        assert_eq!(doc["spec"]["bitnami"]["images"]["registry"], "registry.lan");
+        assert_eq!(doc["spec"]["postgres"]["instances"], 2);
+    }
+}
