@@ -7,6 +7,7 @@
 //! comparison for `check`). The binary in `main.rs` is a thin front over
 //! [`cli`].
 
+pub mod alerts;
 pub mod backend;
 pub mod cli;
 pub mod cmp;

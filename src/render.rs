@@ -14,32 +14,24 @@ use sha2::{Digest, Sha256};
 use crate::backend::{self, BackendFile};
 use crate::validate::ValidSpec;
 
+/// Embeds templates by their path under `templates/`.
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        [$(($name, include_str!(concat!("../templates/", $name)))),*]
+    };
+}
+
 /// Every template, by name. Names ending in `.yaml` get JSON auto-escaping.
-const TEMPLATES: [(&str, &str); 6] = [
-    (
-        "bitnami/values.yaml",
-        include_str!("../templates/bitnami/values.yaml"),
-    ),
-    (
-        "bitnami/application.yaml",
-        include_str!("../templates/bitnami/application.yaml"),
-    ),
-    (
-        "bitnami/README.md",
-        include_str!("../templates/bitnami/README.md"),
-    ),
-    (
-        "common/argocd-repository.yaml",
-        include_str!("../templates/common/argocd-repository.yaml"),
-    ),
-    (
-        "common/ip-address-pool.yaml",
-        include_str!("../templates/common/ip-address-pool.yaml"),
-    ),
-    (
-        "common/backup-cronjob.yaml",
-        include_str!("../templates/common/backup-cronjob.yaml"),
-    ),
+const TEMPLATES: [(&str, &str); 9] = embedded![
+    "bitnami/values.yaml",
+    "bitnami/application.yaml",
+    "bitnami/README.md",
+    "common/argocd-repository.yaml",
+    "common/ip-address-pool.yaml",
+    "common/backup-cronjob.yaml",
+    "common/restore-job.yaml",
+    "common/network-policy.yaml",
+    "common/prometheus-rule.yaml",
 ];
 
 /// The compiled templates.
@@ -171,19 +163,41 @@ pub fn render_spec(
     let facts = backend.facts(cluster);
     let mut files: Vec<BackendFile> = backend.render(cluster, &facts, renderer, options)?;
 
+    let alerts = crate::alerts::alerts(cluster, &facts);
     let shared = minijinja::context! {
         name => &cluster.metadata.name,
         spec => Serde(&cluster.spec),
         facts => Serde(&facts),
+        alerts => Serde(&alerts),
     };
-    files.push(BackendFile {
-        path: "metallb/ip-address-pool.yaml".into(),
-        content: renderer.render("common/ip-address-pool.yaml", &shared)?,
-    });
-    files.push(BackendFile {
-        path: "backup/cronjob.yaml".into(),
-        content: renderer.render("common/backup-cronjob.yaml", &shared)?,
-    });
+    let monitoring = &cluster.spec.monitoring;
+    let shared_files = [
+        (
+            "metallb/ip-address-pool.yaml",
+            "common/ip-address-pool.yaml",
+            true,
+        ),
+        ("backup/cronjob.yaml", "common/backup-cronjob.yaml", true),
+        ("backup/restore-job.yaml", "common/restore-job.yaml", true),
+        (
+            "network-policy.yaml",
+            "common/network-policy.yaml",
+            !cluster.spec.network.allowed_clients.is_empty(),
+        ),
+        (
+            "monitoring/prometheus-rule.yaml",
+            "common/prometheus-rule.yaml",
+            monitoring.prometheus_rule,
+        ),
+    ];
+    for (path, template, wanted) in shared_files {
+        if wanted {
+            files.push(BackendFile {
+                path: path.into(),
+                content: renderer.render(template, &shared)?,
+            });
+        }
+    }
 
     let mut tree = BTreeMap::new();
     for file in files {

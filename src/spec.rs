@@ -381,6 +381,20 @@ pub struct Monitoring {
     pub exporter: bool,
     /// Create a ServiceMonitor (needs the Prometheus operator CRDs).
     pub service_monitor: bool,
+    /// Emit a PrometheusRule with the alerts below (needs the Prometheus
+    /// operator CRDs; PostgreSQL alerts also need the exporter).
+    pub prometheus_rule: bool,
+    /// Namespace Prometheus runs in: the NetworkPolicy lets it scrape the exporter.
+    #[schemars(length(min = 1, max = 63))]
+    pub namespace: String,
+    /// Labels put on the ServiceMonitor and PrometheusRule so your
+    /// Prometheus selects them (kube-prometheus-stack: `release: <its release>`).
+    pub prometheus_labels: std::collections::BTreeMap<String, String>,
+    /// Web address of the folder holding `kubernetes/` in your git host, for
+    /// alert runbook links (e.g. https://git.lan/homelab/gitops/src/branch/main);
+    /// unset, links are repository paths.
+    #[serde(rename = "runbookBaseURL", skip_serializing_if = "Option::is_none")]
+    pub runbook_base_url: Option<String>,
     pub alerts: Alerts,
 }
 
@@ -389,6 +403,10 @@ impl Default for Monitoring {
         Monitoring {
             exporter: true,
             service_monitor: true,
+            prometheus_rule: true,
+            namespace: "monitoring".into(),
+            prometheus_labels: std::collections::BTreeMap::new(),
+            runbook_base_url: None,
             alerts: Alerts::default(),
         }
     }

@@ -1,6 +1,8 @@
 //! The Bitnami `postgresql-ha` chart (repmgr + pgpool), installed by an
 //! ArgoCD Application with the Helm values embedded or as a value file.
 
+use std::collections::BTreeMap;
+
 use minijinja::value::Serde;
 use serde::Serialize;
 
@@ -50,6 +52,27 @@ const IMAGES: [(&str, &str); 4] = [
     ("metrics", "postgres-exporter"),
     ("volumePermissions", "os-shell"),
 ];
+
+/// Labels the chart puts on its pods: Bitnami's `common.labels.standard`
+/// (`app.kubernetes.io/name` = chart name, `instance` = Helm release, which
+/// the Application sets to `metadata.name`) plus `app.kubernetes.io/component`
+/// (`postgresql` on the StatefulSet, `pgpool` on the Deployment).
+fn chart_labels(release: &str, component: Option<&str>) -> BTreeMap<String, String> {
+    let mut labels = BTreeMap::from([
+        (
+            "app.kubernetes.io/instance".to_string(),
+            release.to_string(),
+        ),
+        (
+            "app.kubernetes.io/name".to_string(),
+            "postgresql-ha".to_string(),
+        ),
+    ]);
+    if let Some(component) = component {
+        labels.insert("app.kubernetes.io/component".into(), component.into());
+    }
+    labels
+}
 
 /// `12.x.x`, `12.8.2`, `^12.8`, `~12`, `v12` -> 12.
 fn chart_major(target_revision: &str) -> Option<u32> {
@@ -237,6 +260,7 @@ impl Backend for Bitnami {
 
     fn facts(&self, cluster: &PostgresCluster) -> ClusterFacts {
         let spec = &cluster.spec;
+        let name = &cluster.metadata.name;
         let chart = self.chart_context(cluster);
         let postgres = &chart.images[0];
         let client_image = format!(
@@ -270,6 +294,18 @@ impl Backend for Bitnami {
                     purpose: "password of the pgpool admin user".into(),
                 },
             ],
+            server_labels: chart_labels(name, Some("postgresql")),
+            proxy_labels: Some(chart_labels(name, Some("pgpool"))),
+            cluster_labels: chart_labels(name, None),
+            // Container ports of chart 12.x (postgresql.containerPorts.postgresql,
+            // pgpool.containerPorts.pgpool, metrics.containerPorts.http); the
+            // spec's port is the Service's.
+            postgres_port: 5432,
+            client_port: 5432,
+            metrics_port: 9187,
+            server_pod_regex: format!("{name}-postgresql-[0-9]+"),
+            // volumeClaimTemplates `data` of the StatefulSet, and the backup PVC.
+            volume_claim_regex: format!("data-{name}-postgresql-[0-9]+|{name}-backups"),
         }
     }
 
@@ -288,6 +324,7 @@ impl Backend for Bitnami {
             chart => Serde(&chart),
             facts => Serde(facts),
             values_file => &values_file,
+            alerts => Serde(crate::alerts::alerts(cluster, facts)),
         };
         let values = renderer.render("bitnami/values.yaml", &base)?;
         let with_values = minijinja::context! { values => &values, ..base };

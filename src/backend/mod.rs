@@ -8,6 +8,8 @@
 mod bitnami;
 mod unavailable;
 
+use std::collections::BTreeMap;
+
 use crate::render::{RenderOptions, Renderer};
 use crate::spec::{Backend as BackendName, PostgresCluster};
 use crate::validate::Report;
@@ -27,6 +29,19 @@ pub struct ClusterFacts {
     pub password_key: String,
     /// Every key the backend reads from `auth.existingSecret`, with what it is for.
     pub secret_keys: Vec<SecretKey>,
+    /// Labels of the PostgreSQL server pods (as the chart or operator sets them).
+    pub server_labels: BTreeMap<String, String>,
+    /// Labels of the proxy pods clients connect to, when there is a proxy.
+    pub proxy_labels: Option<BTreeMap<String, String>>,
+    /// Labels every pod of the cluster carries (replication and proxy peers).
+    pub cluster_labels: BTreeMap<String, String>,
+    /// Container ports: PostgreSQL, the proxy (or PostgreSQL again) and the exporter.
+    pub postgres_port: u16,
+    pub client_port: u16,
+    pub metrics_port: u16,
+    /// Regular expressions (PromQL `=~`) for the server pods and their volume claims.
+    pub server_pod_regex: String,
+    pub volume_claim_regex: String,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]

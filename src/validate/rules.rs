@@ -13,6 +13,54 @@ pub(super) fn check(cluster: &PostgresCluster, report: &mut Report<'_>) {
     check_network(cluster, report);
     check_backup(cluster, report);
     check_urls(cluster, report);
+    check_monitoring(cluster, report);
+}
+
+fn check_monitoring(c: &PostgresCluster, report: &mut Report<'_>) {
+    let m = &c.spec.monitoring;
+    if let Err(why) = dns_label(&m.namespace) {
+        report.at_value("/spec/monitoring/namespace", why);
+    }
+    for (key, value) in &m.prometheus_labels {
+        let pointer = format!(
+            "/spec/monitoring/prometheusLabels/{}",
+            crate::yaml::escape(key)
+        );
+        if !is_label_key(key) {
+            report.at_key(&pointer, format!("`{key}` is not a Kubernetes label key ([prefix/]name, name at most 63 characters)"));
+        }
+        if !(value.is_empty() || is_label_name(value)) {
+            report.at_value(&pointer, format!("`{value}` is not a Kubernetes label value (at most 63 letters, digits, `-`, `_`, `.`)"));
+        }
+    }
+    if let Some(url) = &m.runbook_base_url
+        && (!(url.starts_with("https://") || url.starts_with("http://"))
+            || url.contains(char::is_whitespace))
+    {
+        report.at_value(
+            "/spec/monitoring/runbookBaseURL",
+            format!("`{url}` is not an http(s) URL"),
+        );
+    }
+}
+
+/// `name` part of a label key, and any label value: alphanumerics at both
+/// ends, `-`, `_`, `.` inside, at most 63.
+fn is_label_name(text: &str) -> bool {
+    let edges_ok = text.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && text.ends_with(|c: char| c.is_ascii_alphanumeric());
+    edges_ok
+        && text.len() <= 63
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+fn is_label_key(key: &str) -> bool {
+    match key.split_once('/') {
+        Some((prefix, name)) => dns_subdomain(prefix).is_ok() && is_label_name(name),
+        None => is_label_name(key),
+    }
 }
 
 fn check_names(c: &PostgresCluster, report: &mut Report<'_>) {

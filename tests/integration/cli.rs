@@ -18,7 +18,10 @@ fn render_writes_the_tree_and_says_so() {
             "postgresql/application.yaml",
             "postgresql/argocd-repository.yaml",
             "postgresql/backup/cronjob.yaml",
+            "postgresql/backup/restore-job.yaml",
             "postgresql/metallb/ip-address-pool.yaml",
+            "postgresql/monitoring/prometheus-rule.yaml",
+            "postgresql/network-policy.yaml",
             "postgresql/values/values.yaml",
         ]
     );
@@ -132,7 +135,12 @@ fn check_with_nothing_rendered_reports_every_file_missing() {
     ws.write("specs/postgresql.yaml", &reference_spec());
     let o = ws.run(&["check", "specs", "--out-root", "out"]);
     assert_eq!(o.status.code(), Some(1));
-    assert_eq!(stdout(&o).matches("missing: ").count(), 7, "{}", stdout(&o));
+    assert_eq!(
+        stdout(&o).matches("missing: ").count(),
+        10,
+        "{}",
+        stdout(&o)
+    );
     assert!(
         !ws.path().join("out").exists(),
         "check never creates the output root"
@@ -219,7 +227,10 @@ fn schema_prints_the_committed_schema() {
     let committed =
         std::fs::read_to_string(crate::support::repo_root().join("schemas/pgcluster.schema.json"))
             .expect("schema");
-    assert_eq!(stdout(&o), committed);
+    assert!(
+        stdout(&o) == committed,
+        "`pgrender schema` differs from schemas/pgcluster.schema.json"
+    );
     let parsed: serde_json::Value = serde_json::from_str(&committed).expect("json");
     assert_eq!(parsed["title"], "PostgresCluster");
     assert_eq!(parsed["additionalProperties"], false);

@@ -105,7 +105,11 @@ fn generate_stream_holds_only_kubernetes_objects() {
     let kinds: Vec<String> = objects
         .iter()
         .map(|d| {
-            assert!(d["metadata"]["name"].is_string(), "{d}");
+            let meta = &d["metadata"];
+            assert!(
+                meta["name"].is_string() || meta["generateName"].is_string(),
+                "{d}"
+            );
             format!(
                 "{} {}",
                 d["apiVersion"].as_str().expect("apiVersion"),
@@ -120,8 +124,12 @@ fn generate_stream_holds_only_kubernetes_objects() {
             "v1 Secret",
             "v1 PersistentVolumeClaim",
             "batch/v1 CronJob",
+            "batch/v1 Job",
             "metallb.io/v1beta1 IPAddressPool",
             "metallb.io/v1beta1 L2Advertisement",
+            "monitoring.coreos.com/v1 PrometheusRule",
+            "networking.k8s.io/v1 NetworkPolicy",
+            "networking.k8s.io/v1 NetworkPolicy",
         ]
     );
 }
@@ -226,7 +234,7 @@ fn array_parameter_chooses_specs_in_a_folder() {
     );
     let all = argocd(&specs_dir(&ws), &["generate"], &[]);
     assert_eq!(all.status.code(), Some(0), "{}", stderr(&all));
-    assert_eq!(docs(&stdout(&all)).len(), 12);
+    assert_eq!(docs(&stdout(&all)).len(), 20);
 
     let params = r#"[{"array":["team/analytics.yaml"],"name":"specs"}]"#;
     let one = argocd(
@@ -236,7 +244,7 @@ fn array_parameter_chooses_specs_in_a_folder() {
     );
     assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
     let objects = docs(&stdout(&one));
-    assert_eq!(objects.len(), 6);
+    assert_eq!(objects.len(), 10);
     assert_eq!(objects[0]["metadata"]["name"], "analytics-db");
 
     let env = argocd(

@@ -97,9 +97,8 @@ fn committed_reference_output_is_current() {
 fn committed_schema_matches_the_types() {
     let committed = std::fs::read_to_string(repo_root().join("schemas/pgcluster.schema.json"))
         .expect("committed schema");
-    assert_eq!(
-        committed,
-        pgrender::spec::json_schema_text(),
+    assert!(
+        committed == pgrender::spec::json_schema_text(),
         "schemas/pgcluster.schema.json is stale: run `cargo run -- schema > schemas/pgcluster.schema.json`"
     );
 }

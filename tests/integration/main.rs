@@ -5,6 +5,7 @@
 mod cli;
 mod cmp;
 mod corpus;
+mod day2;
 mod golden;
 mod output_valid;
 mod support;

@@ -13,7 +13,7 @@ use crate::support::{repo_root, snapshot};
 const DEFINITIONS_URI: &str = "https://kubernetes.io/api/_definitions.json";
 
 /// Schema file (below tests/upstream/schemas) per apiVersion and kind.
-const SCHEMAS: [(&str, &str, &str); 8] = [
+const SCHEMAS: [(&str, &str, &str); 10] = [
     (
         "argoproj.io/v1alpha1",
         "Application",
@@ -38,6 +38,16 @@ const SCHEMAS: [(&str, &str, &str); 8] = [
     ),
     ("v1", "Secret", "k8s/v1.37.0/secret-v1.json"),
     ("v1", "Service", "k8s/v1.37.0/service-v1.json"),
+    (
+        "networking.k8s.io/v1",
+        "NetworkPolicy",
+        "k8s/v1.37.0/networkpolicy-networking-v1.json",
+    ),
+    (
+        "monitoring.coreos.com/v1",
+        "PrometheusRule",
+        "crd/monitoring.coreos.com/prometheusrule_v1.json",
+    ),
 ];
 
 fn upstream(rel: &str) -> Value {

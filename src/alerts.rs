@@ -1,0 +1,262 @@
+//! The alerts of the PrometheusRule, built from the spec and what the
+//! backend says about its pods. Each uses a metric the components really
+//! expose: postgres-exporter (`pg_up`, `pg_replication_lag_seconds`,
+//! `pg_stat_activity_count`), kubelet (`kubelet_volume_stats_*`) and
+//! kube-state-metrics (`kube_cronjob_status_last_successful_time`).
+
+use serde::Serialize;
+
+use crate::backend::ClusterFacts;
+use crate::spec::PostgresCluster;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Alert {
+    pub name: &'static str,
+    /// Anchor of the runbook section in the generated README.
+    pub anchor: &'static str,
+    pub expr: String,
+    #[serde(rename = "for")]
+    pub for_: &'static str,
+    pub severity: &'static str,
+    pub summary: String,
+    pub description: String,
+    pub runbook_url: String,
+}
+
+/// Every alert for `cluster`; PostgreSQL-level ones only when the exporter runs.
+pub fn alerts(cluster: &PostgresCluster, facts: &ClusterFacts) -> Vec<Alert> {
+    let spec = &cluster.spec;
+    let name = &cluster.metadata.name;
+    let ns = &spec.namespace.0;
+    let limits = &spec.monitoring.alerts;
+    let pods = format!(r#"namespace="{ns}", pod=~"{}""#, facts.server_pod_regex);
+    let runbook = |anchor: &str| {
+        let path = format!("kubernetes/applications/{name}/README.md#{anchor}");
+        match &spec.monitoring.runbook_base_url {
+            Some(base) => format!("{}/{path}", base.trim_end_matches('/')),
+            None => path,
+        }
+    };
+    let connection_limit = spec.postgres.max_connections * 8 / 10;
+    let mut out = Vec::new();
+    if spec.monitoring.exporter {
+        out.push(Alert {
+            name: "PostgresInstanceDown",
+            anchor: "alert-postgresinstancedown",
+            expr: format!("pg_up{{{pods}}} == 0"),
+            for_: "1m",
+            severity: "critical",
+            summary: format!("PostgreSQL instance {{{{ $labels.pod }}}} of {name} is down"),
+            description: "postgres-exporter cannot reach the server in this pod.".into(),
+            runbook_url: runbook("alert-postgresinstancedown"),
+        });
+        out.push(Alert {
+            name: "PostgresReplicationLag",
+            anchor: "alert-postgresreplicationlag",
+            expr: format!(
+                "max by (pod) (pg_replication_lag_seconds{{{pods}}}) > {}",
+                limits.replication_lag_seconds
+            ),
+            for_: "2m",
+            severity: "warning",
+            summary: format!(
+                "Replica {{{{ $labels.pod }}}} of {name} lags more than {}s behind the primary",
+                limits.replication_lag_seconds
+            ),
+            description:
+                "The replica replays WAL too slowly; its readiness check fails until it catches up."
+                    .into(),
+            runbook_url: runbook("alert-postgresreplicationlag"),
+        });
+        out.push(Alert {
+            name: "PostgresTooManyConnections",
+            anchor: "alert-postgrestoomanyconnections",
+            expr: format!("sum by (pod) (pg_stat_activity_count{{{pods}}}) > {connection_limit}"),
+            for_: "5m",
+            severity: "warning",
+            summary: format!(
+                "{{{{ $labels.pod }}}} of {name} uses over 80% of max_connections ({})",
+                spec.postgres.max_connections
+            ),
+            description: "New connections will be refused once max_connections is reached.".into(),
+            runbook_url: runbook("alert-postgrestoomanyconnections"),
+        });
+    }
+    out.push(Alert {
+        name: "PostgresStorageAlmostFull",
+        anchor: "alert-postgresstoragealmostfull",
+        expr: format!(
+            r#"100 * kubelet_volume_stats_used_bytes{{namespace="{ns}", persistentvolumeclaim=~"{pvc}"}} / kubelet_volume_stats_capacity_bytes{{namespace="{ns}", persistentvolumeclaim=~"{pvc}"}} > {}"#,
+            limits.storage_used_percent,
+            pvc = facts.volume_claim_regex,
+        ),
+        for_: "10m",
+        severity: "warning",
+        summary: format!(
+            "Volume {{{{ $labels.persistentvolumeclaim }}}} of {name} is over {}% full",
+            limits.storage_used_percent
+        ),
+        description: "A full data volume stops PostgreSQL; a full backup volume stops backups.".into(),
+        runbook_url: runbook("alert-postgresstoragealmostfull"),
+    });
+    out.push(Alert {
+        name: "PostgresBackupTooOld",
+        anchor: "alert-postgresbackuptooold",
+        expr: format!(
+            r#"time() - kube_cronjob_status_last_successful_time{{namespace="{ns}", cronjob="{name}-backup"}} > {}"#,
+            u64::from(limits.backup_max_age_hours) * 3600
+        ),
+        for_: "10m",
+        severity: "critical",
+        summary: format!("The last successful backup of {name} is older than {}h", limits.backup_max_age_hours),
+        description: "The backup CronJob has not completed successfully in time (from kube-state-metrics).".into(),
+        runbook_url: runbook("alert-postgresbackuptooold"),
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{ClusterSpec, Metadata, PostgresCluster};
+
+    /// Metrics the alerts may use, by the component that exposes them.
+    const KNOWN_METRICS: [&str; 7] = [
+        "pg_up",                                    // postgres-exporter
+        "pg_replication_lag_seconds",               // postgres-exporter, replication collector
+        "pg_stat_activity_count",                   // postgres-exporter, stat_activity
+        "kubelet_volume_stats_used_bytes",          // kubelet
+        "kubelet_volume_stats_capacity_bytes",      // kubelet
+        "kube_cronjob_status_last_successful_time", // kube-state-metrics
+        "time",                                     // PromQL function
+    ];
+
+    fn cluster(spec: ClusterSpec) -> PostgresCluster {
+        PostgresCluster {
+            api_version: crate::spec::API_VERSION.into(),
+            kind: crate::spec::KIND.into(),
+            metadata: Metadata { name: "pg".into() },
+            spec,
+        }
+    }
+
+    fn facts() -> ClusterFacts {
+        let c = cluster(ClusterSpec::default());
+        crate::backend::for_cluster(&c).facts(&c)
+    }
+
+    /// Identifiers directly followed by `{` or `(` that are not PromQL keywords.
+    fn metric_names(expr: &str) -> Vec<String> {
+        let mut names = Vec::new();
+        let mut current = String::new();
+        let mut in_quotes = false;
+        for c in expr.chars() {
+            if c == '"' {
+                in_quotes = !in_quotes;
+                current.clear();
+                continue;
+            }
+            if in_quotes {
+                continue;
+            }
+            if c.is_ascii_alphanumeric() || c == '_' {
+                current.push(c);
+            } else {
+                if (c == '{' || c == '(')
+                    && !current.is_empty()
+                    && !["by", "max", "sum"].contains(&current.as_str())
+                {
+                    names.push(current.clone());
+                }
+                current.clear();
+            }
+        }
+        names
+    }
+
+    fn balanced(expr: &str) -> bool {
+        let mut stack = Vec::new();
+        let mut in_quotes = false;
+        for c in expr.chars() {
+            if c == '"' {
+                in_quotes = !in_quotes;
+            } else if in_quotes {
+                continue;
+            } else if c == '(' || c == '{' {
+                stack.push(c);
+            } else if c == ')' || c == '}' {
+                let open = if c == ')' { '(' } else { '{' };
+                if stack.pop() != Some(open) {
+                    return false;
+                }
+            }
+        }
+        stack.is_empty() && !in_quotes
+    }
+
+    #[test]
+    fn alerts_are_promql_shaped_with_real_metric_names() {
+        let list = alerts(&cluster(ClusterSpec::default()), &facts());
+        assert_eq!(list.len(), 5);
+        for alert in &list {
+            assert!(balanced(&alert.expr), "{}: {}", alert.name, alert.expr);
+            let names = metric_names(&alert.expr);
+            assert!(!names.is_empty(), "{}", alert.expr);
+            for name in names {
+                assert!(
+                    KNOWN_METRICS.contains(&name.as_str()),
+                    "{}: unknown metric {name}",
+                    alert.name
+                );
+            }
+            assert!(
+                alert.expr.contains(r#"namespace="postgresql""#),
+                "{}",
+                alert.expr
+            );
+            assert!(["warning", "critical"].contains(&alert.severity));
+            assert!(
+                alert
+                    .runbook_url
+                    .ends_with(&format!("README.md#{}", alert.anchor))
+            );
+            assert_eq!(alert.anchor, format!("alert-{}", alert.name.to_lowercase()));
+        }
+    }
+
+    #[test]
+    fn thresholds_come_from_the_spec() {
+        let mut spec = ClusterSpec::default();
+        spec.monitoring.alerts.replication_lag_seconds = 45;
+        spec.monitoring.alerts.storage_used_percent = 90;
+        spec.monitoring.alerts.backup_max_age_hours = 2;
+        spec.postgres.max_connections = 250;
+        spec.monitoring.runbook_base_url = Some("https://git.lan/ops/src/branch/main/".into());
+        let list = alerts(&cluster(spec), &facts());
+        let expr = |name: &str| {
+            list.iter()
+                .find(|a| a.name == name)
+                .map(|a| a.expr.clone())
+                .unwrap()
+        };
+        assert!(expr("PostgresReplicationLag").ends_with("> 45"));
+        assert!(expr("PostgresStorageAlmostFull").ends_with("> 90"));
+        assert!(expr("PostgresBackupTooOld").ends_with("> 7200"));
+        assert!(expr("PostgresTooManyConnections").ends_with("> 200"));
+        assert_eq!(
+            list[0].runbook_url,
+            "https://git.lan/ops/src/branch/main/kubernetes/applications/pg/README.md#alert-postgresinstancedown"
+        );
+    }
+
+    #[test]
+    fn without_the_exporter_only_kubernetes_level_alerts_remain() {
+        let mut spec = ClusterSpec::default();
+        spec.monitoring.exporter = false;
+        let names: Vec<&str> = alerts(&cluster(spec), &facts())
+            .iter()
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(names, ["PostgresStorageAlmostFull", "PostgresBackupTooOld"]);
+    }
+}

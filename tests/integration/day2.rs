@@ -1,0 +1,297 @@
+//! Day-2 outputs checked for meaning, not just shape: the NetworkPolicy
+//! selects the pods that really exist, the restore Job is never synced, the
+//! health checks carry the spec's thresholds.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::support::{repo_root, snapshot};
+
+/// Labels the Bitnami postgresql-ha 12.x chart puts on its pods, for Helm
+/// release `release`: `app.kubernetes.io/name` (chart name) and
+/// `app.kubernetes.io/instance` (release) come from the bitnami `common`
+/// chart's `common.labels.matchLabels`/`standard`; `app.kubernetes.io/component`
+/// is set per workload in `templates/postgresql/statefulset.yaml` (postgresql)
+/// and `templates/pgpool/deployment.yaml` (pgpool). pgrender sets the release
+/// name to `metadata.name` (`helm.releaseName` in the Application).
+fn chart_pod_labels(release: &str, component: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("app.kubernetes.io/name".into(), "postgresql-ha".into()),
+        ("app.kubernetes.io/instance".into(), release.into()),
+        ("app.kubernetes.io/component".into(), component.into()),
+        ("app.kubernetes.io/managed-by".into(), "Helm".into()),
+    ])
+}
+
+fn docs(bytes: &[u8]) -> Vec<Value> {
+    pgrender::yaml::parse_stream(std::str::from_utf8(bytes).expect("utf-8")).expect("yaml")
+}
+
+fn labels(v: &Value) -> BTreeMap<String, String> {
+    v.as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn selects(selector: &BTreeMap<String, String>, pod: &BTreeMap<String, String>) -> bool {
+    !selector.is_empty() && selector.iter().all(|(k, v)| pod.get(k) == Some(v))
+}
+
+/// Every rendered output folder the tests hold: (tree, folder name, files).
+fn folders() -> Vec<(String, String, BTreeMap<String, Vec<u8>>)> {
+    let mut roots = vec![repo_root().join("kubernetes/applications")];
+    for entry in std::fs::read_dir(repo_root().join("tests/golden")).expect("golden") {
+        roots.push(entry.expect("entry").path().join("expected"));
+    }
+    let mut out = Vec::new();
+    for root in roots {
+        let tree = snapshot(&root);
+        let mut by_folder: BTreeMap<String, BTreeMap<String, Vec<u8>>> = BTreeMap::new();
+        for (path, bytes) in tree {
+            let (folder, rest) = path.split_once('/').expect("folder/file");
+            by_folder
+                .entry(folder.to_string())
+                .or_default()
+                .insert(rest.to_string(), bytes);
+        }
+        for (folder, files) in by_folder {
+            out.push((root.display().to_string(), folder, files));
+        }
+    }
+    out
+}
+
+#[test]
+fn network_policies_select_the_pods_that_exist() {
+    let mut checked = 0;
+    for (tree, name, files) in folders() {
+        let Some(policy_bytes) = files.get("network-policy.yaml") else {
+            continue;
+        };
+        let backup = docs(&files["backup/cronjob.yaml"]);
+        let backup_pod = labels(
+            &backup.last().expect("cronjob")["spec"]["jobTemplate"]["spec"]["template"]["metadata"]
+                ["labels"],
+        );
+        let restore_pod = labels(
+            &docs(&files["backup/restore-job.yaml"])[0]["spec"]["template"]["metadata"]["labels"],
+        );
+        let postgresql = chart_pod_labels(&name, "postgresql");
+        let pgpool = chart_pod_labels(&name, "pgpool");
+
+        let policies = docs(policy_bytes);
+        let clients = &policies[0];
+        let servers = &policies[1];
+        let at = format!("{tree}/{name}");
+        assert!(
+            selects(
+                &labels(&clients["spec"]["podSelector"]["matchLabels"]),
+                &pgpool
+            ),
+            "{at}: clients policy must select pgpool"
+        );
+        assert!(
+            !selects(
+                &labels(&clients["spec"]["podSelector"]["matchLabels"]),
+                &postgresql
+            ),
+            "{at}"
+        );
+        assert!(
+            selects(
+                &labels(&servers["spec"]["podSelector"]["matchLabels"]),
+                &postgresql
+            ),
+            "{at}: servers policy must select postgresql"
+        );
+
+        let from = clients["spec"]["ingress"][0]["from"]
+            .as_array()
+            .expect("from");
+        let peers: Vec<BTreeMap<String, String>> = from
+            .iter()
+            .filter_map(|f| f.get("podSelector"))
+            .map(|p| labels(&p["matchLabels"]))
+            .collect();
+        assert!(
+            peers.iter().any(|p| selects(p, &backup_pod)),
+            "{at}: backup job pods are not admitted"
+        );
+        assert!(
+            peers.iter().any(|p| selects(p, &restore_pod)),
+            "{at}: restore job pods are not admitted"
+        );
+        assert!(
+            peers
+                .iter()
+                .any(|p| selects(p, &pgpool) && selects(p, &postgresql)),
+            "{at}: cluster pods are not admitted"
+        );
+
+        let app = &docs(&files["application.yaml"])[0];
+        let values = &app["spec"]["source"]["helm"]["valuesObject"];
+        if values.is_object() {
+            assert_eq!(
+                values["service"]["externalTrafficPolicy"], "Local",
+                "{at}: client addresses must be preserved"
+            );
+            let cidrs: Vec<&str> = from
+                .iter()
+                .filter_map(|f| f["ipBlock"]["cidr"].as_str())
+                .collect();
+            assert!(!cidrs.is_empty(), "{at}");
+        }
+        let replication = &servers["spec"]["ingress"][0];
+        assert!(
+            selects(
+                &labels(&replication["from"][0]["podSelector"]["matchLabels"]),
+                &postgresql
+            ),
+            "{at}: replication peers"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} folders with a NetworkPolicy");
+}
+
+#[test]
+fn without_allowed_clients_there_is_no_policy_and_traffic_policy_stays_default() {
+    let mut checked = 0;
+    for (tree, name, files) in folders() {
+        let app = &docs(&files["application.yaml"])[0];
+        let values = &app["spec"]["source"]["helm"]["valuesObject"];
+        if !values.is_object() || files.contains_key("network-policy.yaml") {
+            continue;
+        }
+        assert!(
+            values["service"].get("externalTrafficPolicy").is_none(),
+            "{tree}/{name}"
+        );
+        checked += 1;
+    }
+    assert!(
+        checked >= 2,
+        "golden cases without allowedClients: {checked}"
+    );
+}
+
+#[test]
+fn the_restore_job_is_never_applied_by_a_sync_and_reads_the_backups() {
+    for (tree, name, files) in folders() {
+        let job = &docs(&files["backup/restore-job.yaml"])[0];
+        let at = format!("{tree}/{name}");
+        assert_eq!(
+            job["metadata"]["annotations"]["argocd.argoproj.io/hook"], "Skip",
+            "{at}"
+        );
+        assert!(
+            job["metadata"]["generateName"].is_string(),
+            "{at}: created with kubectl create, never applied"
+        );
+        let backup = docs(&files["backup/cronjob.yaml"]);
+        let cron_volumes = &backup.last().expect("cronjob")["spec"]["jobTemplate"]["spec"]["template"]
+            ["spec"]["volumes"][0];
+        let job_volumes = &job["spec"]["template"]["spec"]["volumes"][0];
+        assert_eq!(
+            cron_volumes, job_volumes,
+            "{at}: restore reads where backup writes"
+        );
+        let container = &job["spec"]["template"]["spec"]["containers"][0];
+        assert_eq!(container["env"][0]["name"], "RESTORE_FILE");
+        let script = container["args"][0].as_str().expect("script");
+        for mode in ["list)", "verify)", "latest)", "set -euo pipefail"] {
+            assert!(script.contains(mode), "{at}: {mode}");
+        }
+    }
+}
+
+#[test]
+fn health_checks_carry_the_lag_threshold_and_use_pg_isready() {
+    let mut checked = 0;
+    for (tree, name, files) in folders() {
+        let values = &docs(&files["values/values.yaml"])[0]["postgresql"];
+        let liveness = &values["customLivenessProbe"];
+        assert_eq!(
+            liveness["exec"]["command"][0], "pg_isready",
+            "{tree}/{name}"
+        );
+        let readiness = values["customReadinessProbe"]["exec"]["command"][2]
+            .as_str()
+            .expect("script");
+        assert!(
+            readiness.contains("pg_is_in_recovery()")
+                && readiness.contains("pg_last_xact_replay_timestamp()")
+        );
+        let threshold = readiness.lines().last().expect("last line");
+        assert!(threshold.starts_with("[ \"${lag}\" -le "), "{threshold}");
+        let readme = String::from_utf8(files["README.md"].clone()).expect("utf-8");
+        let number: String = threshold.chars().filter(char::is_ascii_digit).collect();
+        assert!(
+            readme.contains(&format!("more\nthan {number}s behind"))
+                || readme.contains(&format!("than {number}s behind")),
+            "{tree}/{name}"
+        );
+        for key in [
+            "initialDelaySeconds",
+            "periodSeconds",
+            "timeoutSeconds",
+            "failureThreshold",
+        ] {
+            assert!(liveness[key].as_u64().is_some_and(|v| v > 0), "{key}");
+            assert!(
+                values["customReadinessProbe"][key]
+                    .as_u64()
+                    .is_some_and(|v| v > 0),
+                "{key}"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 7);
+}
+
+#[test]
+fn the_generated_readme_is_a_runbook_for_this_cluster() {
+    for (tree, name, files) in folders() {
+        let readme = String::from_utf8(files["README.md"].clone()).expect("utf-8");
+        for section in [
+            "## Connect",
+            "## Replication and failover",
+            "### Split-brain",
+            "## Growing storage",
+            "## Rotating credentials",
+            "## Backups and restore",
+            "## Moving to CloudNativePG",
+            "Exclude ",
+        ] {
+            assert!(
+                readme.contains(section),
+                "{tree}/{name}: README lacks {section}"
+            );
+        }
+        if let Some(rule) = files.get("monitoring/prometheus-rule.yaml") {
+            for alert in docs(rule)[0]["spec"]["groups"][0]["rules"]
+                .as_array()
+                .expect("rules")
+            {
+                let alert_name = alert["alert"].as_str().expect("name");
+                assert!(
+                    readme.contains(&format!("### Alert: {alert_name}")),
+                    "{tree}/{name}: no runbook for {alert_name}"
+                );
+                let url = alert["annotations"]["runbook_url"]
+                    .as_str()
+                    .expect("runbook_url");
+                assert!(
+                    url.ends_with(&format!("#alert-{}", alert_name.to_lowercase())),
+                    "{url}"
+                );
+            }
+        }
+    }
+}
