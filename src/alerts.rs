@@ -43,11 +43,11 @@ pub fn alerts(cluster: &PostgresCluster, facts: &ClusterFacts) -> Vec<Alert> {
         out.push(Alert {
             name: "PostgresInstanceDown",
             anchor: "alert-postgresinstancedown",
-            expr: format!("pg_up{{{pods}}} == 0"),
+            expr: format!("{}{{{pods}}} == 0", facts.metrics.up),
             for_: "1m",
             severity: "critical",
             summary: format!("PostgreSQL instance {{{{ $labels.pod }}}} of {name} is down"),
-            description: "postgres-exporter cannot reach the server in this pod.".into(),
+            description: "The exporter cannot reach the PostgreSQL server in this pod.".into(),
             runbook_url: runbook("alert-postgresinstancedown"),
         });
         out.push(Alert {
@@ -71,7 +71,7 @@ pub fn alerts(cluster: &PostgresCluster, facts: &ClusterFacts) -> Vec<Alert> {
         out.push(Alert {
             name: "PostgresTooManyConnections",
             anchor: "alert-postgrestoomanyconnections",
-            expr: format!("sum by (pod) (pg_stat_activity_count{{{pods}}}) > {connection_limit}"),
+            expr: format!("sum by (pod) ({}{{{pods}}}) > {connection_limit}", facts.metrics.connections),
             for_: "5m",
             severity: "warning",
             summary: format!(

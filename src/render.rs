@@ -22,7 +22,7 @@ macro_rules! embedded {
 }
 
 /// Every template, by name. Names ending in `.yaml` get JSON auto-escaping.
-const TEMPLATES: [(&str, &str); 9] = embedded![
+const TEMPLATES: [(&str, &str); 13] = embedded![
     "bitnami/values.yaml",
     "bitnami/application.yaml",
     "bitnami/README.md",
@@ -32,6 +32,10 @@ const TEMPLATES: [(&str, &str); 9] = embedded![
     "common/restore-job.yaml",
     "common/network-policy.yaml",
     "common/prometheus-rule.yaml",
+    "common/readme-connect.md",
+    "common/readme-network.md",
+    "common/readme-alerts.md",
+    "common/readme-backups.md",
 ];
 
 /// The compiled templates.
@@ -200,7 +204,13 @@ pub fn render_spec(
     }
 
     let mut tree = BTreeMap::new();
-    for file in files {
+    for mut file in files {
+        if file.path.ends_with(".md") {
+            // Templates assembled from parts leave stray blank lines; one is enough in Markdown.
+            while file.content.contains("\n\n\n") {
+                file.content = file.content.replace("\n\n\n", "\n\n");
+            }
+        }
         // Exactly one trailing newline, whatever the template's last tag did.
         let content = format!(
             "{}{}\n",

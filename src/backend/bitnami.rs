@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use minijinja::value::Serde;
 use serde::Serialize;
 
-use super::{Backend, BackendFile, ClusterFacts, SecretKey};
+use super::{Backend, BackendFile, ClusterFacts, MetricNames, SecretKey};
 use crate::render::{RenderOptions, Renderer};
 use crate::spec::{PostgresCluster, PostgresVersion};
 use crate::validate::Report;
@@ -284,16 +284,29 @@ impl Backend for Bitnami {
                 SecretKey {
                     key: "password".into(),
                     purpose: "password of the `postgres` superuser (chart and backup job)".into(),
+                    value: None,
                 },
                 SecretKey {
                     key: "repmgr-password".into(),
                     purpose: "password of the `repmgr` replication user".into(),
+                    value: None,
                 },
                 SecretKey {
                     key: "admin-password".into(),
                     purpose: "password of the pgpool admin user".into(),
+                    value: None,
                 },
             ],
+            secret_type: "Opaque",
+            secret_readers: "The chart and the backup job",
+            entry_pods: "a pgpool pod",
+            server_container: "postgresql",
+            metrics: MetricNames {
+                up: "pg_up",
+                replication_lag: "pg_replication_lag_seconds",
+                connections: "pg_stat_activity_count",
+            },
+            extra_ingress: Vec::new(),
             server_labels: chart_labels(name, Some("postgresql")),
             proxy_labels: Some(chart_labels(name, Some("pgpool"))),
             cluster_labels: chart_labels(name, None),
