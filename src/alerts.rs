@@ -71,7 +71,10 @@ pub fn alerts(cluster: &PostgresCluster, facts: &ClusterFacts) -> Vec<Alert> {
         out.push(Alert {
             name: "PostgresTooManyConnections",
             anchor: "alert-postgrestoomanyconnections",
-            expr: format!("sum by (pod) ({}{{{pods}}}) > {connection_limit}", facts.metrics.connections),
+            expr: format!(
+                "sum by (pod) ({}{{{pods}}}) > {connection_limit}",
+                facts.metrics.connections
+            ),
             for_: "5m",
             severity: "warning",
             summary: format!(

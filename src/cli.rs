@@ -106,6 +106,21 @@ pub enum Command {
         Example:\n  pgrender parameters"
     )]
     Parameters,
+    /// Print the steps from a Bitnami cluster to a CloudNativePG one (Markdown).
+    #[command(
+        after_help = "OLD is the spec of the running bitnami-postgresql-ha cluster, NEW the spec of the \
+        cloudnative-pg cluster that replaces it (its own name and address while both run). Both are validated, \
+        also against each other. Nothing is written.\n\n\
+        Example:\n  pgrender migrate-guide kubernetes/specs/postgresql.yaml kubernetes/specs/postgresql-cnpg.yaml > MIGRATION.md"
+    )]
+    MigrateGuide {
+        /// Spec of the Bitnami cluster.
+        #[arg(value_name = "OLD")]
+        old: PathBuf,
+        /// Spec of the CloudNativePG cluster.
+        #[arg(value_name = "NEW")]
+        new: PathBuf,
+    },
     /// Print the JSON Schema of the spec (as committed in schemas/pgcluster.schema.json).
     #[command(
         after_help = "Use it for editor completion, e.g. with the YAML language server:\n  \
@@ -183,6 +198,10 @@ pub fn run(command: Command) -> Result<u8, Error> {
             let json = serde_json::to_string_pretty(&crate::cmp::announcements())
                 .expect("JSON value serializes");
             print_stdout(&format!("{json}\n"));
+            Ok(EXIT_OK)
+        }
+        Command::MigrateGuide { old, new } => {
+            print_stdout(&crate::migrate::guide(&old, &new)?);
             Ok(EXIT_OK)
         }
         Command::Schema => {

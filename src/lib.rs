@@ -13,6 +13,7 @@ pub mod cli;
 pub mod cmp;
 pub mod diagnostic;
 pub mod load;
+pub mod migrate;
 pub mod output;
 pub mod overrides;
 pub mod render;

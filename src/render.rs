@@ -17,15 +17,15 @@ use crate::validate::ValidSpec;
 /// Embeds templates by their path under `templates/`.
 macro_rules! embedded {
     ($($name:literal),* $(,)?) => {
-        [$(($name, include_str!(concat!("../templates/", $name)))),*]
+        [$(($name, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/", $name)))),*]
     };
 }
+pub(crate) use embedded;
 
-/// Every template, by name. Names ending in `.yaml` get JSON auto-escaping.
-const TEMPLATES: [(&str, &str); 13] = embedded![
-    "bitnami/values.yaml",
-    "bitnami/application.yaml",
-    "bitnami/README.md",
+/// Templates every backend shares; each backend brings its own
+/// (`backend::templates`). Names ending in `.yaml` get JSON auto-escaping.
+const SHARED_TEMPLATES: [(&str, &str); 12] = embedded![
+    "common/namespace.yaml",
     "common/argocd-repository.yaml",
     "common/ip-address-pool.yaml",
     "common/backup-cronjob.yaml",
@@ -36,6 +36,7 @@ const TEMPLATES: [(&str, &str); 13] = embedded![
     "common/readme-network.md",
     "common/readme-alerts.md",
     "common/readme-backups.md",
+    "migration.md",
 ];
 
 /// The compiled templates.
@@ -55,7 +56,7 @@ impl Renderer {
                 .build()
                 .expect("the default delimiters are valid"),
         );
-        for (name, source) in TEMPLATES {
+        for (name, source) in SHARED_TEMPLATES.iter().chain(backend::templates()) {
             env.add_template(name, source)
                 .unwrap_or_else(|e| panic!("embedded template {name} does not compile: {e}"));
         }
@@ -176,6 +177,7 @@ pub fn render_spec(
     };
     let monitoring = &cluster.spec.monitoring;
     let shared_files = [
+        ("namespace.yaml", "common/namespace.yaml", true),
         (
             "metallb/ip-address-pool.yaml",
             "common/ip-address-pool.yaml",

@@ -48,6 +48,7 @@ pub struct ClusterSpec {
     pub namespace: Namespace,
     pub postgres: Postgres,
     pub bitnami: Bitnami,
+    pub cloudnative_pg: CloudnativePg,
     pub auth: Auth,
     pub resources: Resources,
     pub storage: Storage,
@@ -268,6 +269,51 @@ impl Default for Images {
         Images {
             registry: "docker.io".into(),
             namespace: "bitnamilegacy".into(),
+        }
+    }
+}
+
+/// Options of the `cloudnative-pg` backend only.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct CloudnativePg {
+    pub operator: CnpgOperator,
+    /// PostgreSQL image; unset, the official CloudNativePG image pinned for
+    /// `postgres.version`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_name: Option<String>,
+}
+
+/// The CloudNativePG operator, installed by its own ArgoCD Application.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct CnpgOperator {
+    /// Render the operator's Application. The operator is cluster-wide:
+    /// exactly one spec rendered together installs it.
+    pub install: bool,
+    /// Name of the operator's ArgoCD Application.
+    #[schemars(length(min = 1, max = 63))]
+    pub application_name: String,
+    /// Helm repository of the operator chart.
+    #[serde(rename = "repoURL")]
+    #[schemars(length(min = 1))]
+    pub repo_url: String,
+    /// Version of the `cloudnative-pg` chart (0.27.x installs operator 1.28.x).
+    #[schemars(length(min = 1))]
+    pub chart_version: String,
+    /// Namespace the operator runs in.
+    #[schemars(length(min = 1, max = 63))]
+    pub namespace: String,
+}
+
+impl Default for CnpgOperator {
+    fn default() -> Self {
+        CnpgOperator {
+            install: true,
+            application_name: "cloudnative-pg".into(),
+            repo_url: "https://cloudnative-pg.github.io/charts".into(),
+            chart_version: "0.27.1".into(),
+            namespace: "cnpg-system".into(),
         }
     }
 }

@@ -6,12 +6,18 @@ use std::collections::BTreeMap;
 use minijinja::value::Serde;
 use serde::Serialize;
 
-use super::{Backend, BackendFile, ClusterFacts, MetricNames, SecretKey};
+use super::{Backend, BackendFile, ClusterFacts, MetricNames, RenderedApplication, SecretKey};
 use crate::render::{RenderOptions, Renderer};
 use crate::spec::{PostgresCluster, PostgresVersion};
 use crate::validate::Report;
 
 pub(crate) struct Bitnami;
+
+pub(super) const TEMPLATES: [(&str, &str); 3] = crate::render::embedded![
+    "bitnami/values.yaml",
+    "bitnami/application.yaml",
+    "bitnami/README.md",
+];
 
 /// What pgrender knows about one chart major. Only majors whose values.yaml
 /// the test suite checks the emitted keys against are listed.
@@ -157,8 +163,23 @@ impl Bitnami {
 }
 
 impl Backend for Bitnami {
+    fn applications(&self, cluster: &PostgresCluster) -> Vec<RenderedApplication> {
+        let argocd = &cluster.spec.argocd;
+        vec![RenderedApplication {
+            field: "/spec/argocd/applicationName",
+            name: format!("{}/{}", argocd.namespace, argocd.application_name),
+            remedy: "give each spec its own spec.argocd.applicationName",
+        }]
+    }
+
     fn validate(&self, cluster: &PostgresCluster, report: &mut Report<'_>) {
         let spec = &cluster.spec;
+        super::reject_foreign_options(
+            report,
+            "/spec/cloudnativePg",
+            crate::spec::Backend::CloudnativePg,
+            crate::spec::Backend::BitnamiPostgresqlHa,
+        );
         match profile_for(&spec.bitnami.chart.target_revision) {
             Err(why) => report.at_value("/spec/bitnami/chart/targetRevision", why),
             Ok(profile) => {
@@ -337,6 +358,7 @@ impl Backend for Bitnami {
             chart => Serde(&chart),
             facts => Serde(facts),
             values_file => &values_file,
+            spec_file => format!("<spec of {}>", cluster.metadata.name),
             alerts => Serde(crate::alerts::alerts(cluster, facts)),
         };
         let values = renderer.render("bitnami/values.yaml", &base)?;

@@ -6,7 +6,7 @@
 //! its own files. Adding a backend is adding a module here and its templates.
 
 mod bitnami;
-mod unavailable;
+mod cloudnative_pg;
 
 use std::collections::BTreeMap;
 
@@ -82,6 +82,17 @@ pub struct IngressRule {
     pub ports: Vec<u16>,
 }
 
+/// An ArgoCD Application a spec renders, for the cross-spec uniqueness rule.
+#[derive(Debug, Clone)]
+pub struct RenderedApplication {
+    /// JSON Pointer of the spec field that names it.
+    pub field: &'static str,
+    /// `namespace/name`.
+    pub name: String,
+    /// What to do when two specs render it.
+    pub remedy: &'static str,
+}
+
 /// One generated file, before the header and checksums are added.
 #[derive(Debug, Clone)]
 pub struct BackendFile {
@@ -95,6 +106,8 @@ pub trait Backend: Sync {
     /// Non-fatal notes for stderr (never secrets).
     fn warnings(&self, cluster: &PostgresCluster) -> Vec<String>;
     fn facts(&self, cluster: &PostgresCluster) -> ClusterFacts;
+    /// The ArgoCD Applications this spec renders: no two specs may share one.
+    fn applications(&self, cluster: &PostgresCluster) -> Vec<RenderedApplication>;
     /// The backend's own files (Application, values, …) and the README.
     fn render(
         &self,
@@ -105,10 +118,38 @@ pub trait Backend: Sync {
     ) -> Result<Vec<BackendFile>, minijinja::Error>;
 }
 
+/// Report options written for another backend: they would be silently
+/// ignored, which is worse than an error.
+pub(crate) fn reject_foreign_options(
+    report: &mut Report<'_>,
+    pointer: &str,
+    owner: BackendName,
+    this: BackendName,
+) {
+    if report.is_written(pointer) {
+        report.at_key(
+            pointer,
+            format!(
+                "options of the {} backend mean nothing for {}; remove them, or set spec.backend: {}",
+                owner.as_str(),
+                this.as_str(),
+                owner.as_str()
+            ),
+        );
+    }
+}
+
+/// Every backend's templates, for the renderer to compile.
+pub(crate) fn templates() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    bitnami::TEMPLATES
+        .iter()
+        .chain(cloudnative_pg::TEMPLATES.iter())
+}
+
 /// The dispatch point.
 pub fn for_cluster(cluster: &PostgresCluster) -> &'static dyn Backend {
     match cluster.spec.backend {
         BackendName::BitnamiPostgresqlHa => &bitnami::Bitnami,
-        BackendName::CloudnativePg => &unavailable::Unavailable(BackendName::CloudnativePg),
+        BackendName::CloudnativePg => &cloudnative_pg::CloudnativePg,
     }
 }

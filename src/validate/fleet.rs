@@ -15,18 +15,7 @@ pub fn check_together(specs: &[ValidSpec]) -> Result<(), Diagnostics> {
     unique(specs, &mut out, "/metadata/name", "output folder", |c| {
         c.metadata.name.clone()
     });
-    unique(
-        specs,
-        &mut out,
-        "/spec/argocd/applicationName",
-        "ArgoCD Application",
-        |c| {
-            format!(
-                "{}/{}",
-                c.spec.argocd.namespace, c.spec.argocd.application_name
-            )
-        },
-    );
+    applications_unique(specs, &mut out);
     unique(
         specs,
         &mut out,
@@ -72,6 +61,28 @@ fn unique(
             )),
             None => {
                 first_seen.insert(k, spec);
+            }
+        }
+    }
+}
+
+/// No two specs render the same ArgoCD Application (they would fight over it).
+fn applications_unique(specs: &[ValidSpec], out: &mut Vec<Diagnostic>) {
+    let mut first_seen: HashMap<String, &ValidSpec> = HashMap::new();
+    for spec in specs {
+        for app in crate::backend::for_cluster(&spec.cluster).applications(&spec.cluster) {
+            match first_seen.get(&app.name) {
+                Some(first) => out.push(at(
+                    spec,
+                    app.field,
+                    format!(
+                        "ArgoCD Application `{}` is also rendered by {}; {}",
+                        app.name, first.source.display, app.remedy
+                    ),
+                )),
+                None => {
+                    first_seen.insert(app.name, spec);
+                }
             }
         }
     }

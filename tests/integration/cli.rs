@@ -21,6 +21,7 @@ fn render_writes_the_tree_and_says_so() {
             "postgresql/backup/restore-job.yaml",
             "postgresql/metallb/ip-address-pool.yaml",
             "postgresql/monitoring/prometheus-rule.yaml",
+            "postgresql/namespace.yaml",
             "postgresql/network-policy.yaml",
             "postgresql/values/values.yaml",
         ]
@@ -137,7 +138,7 @@ fn check_with_nothing_rendered_reports_every_file_missing() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stdout(&o).matches("missing: ").count(),
-        10,
+        11,
         "{}",
         stdout(&o)
     );

@@ -128,6 +128,7 @@ fn generate_stream_holds_only_kubernetes_objects() {
             "metallb.io/v1beta1 IPAddressPool",
             "metallb.io/v1beta1 L2Advertisement",
             "monitoring.coreos.com/v1 PrometheusRule",
+            "v1 Namespace",
             "networking.k8s.io/v1 NetworkPolicy",
             "networking.k8s.io/v1 NetworkPolicy",
         ]
@@ -234,7 +235,7 @@ fn array_parameter_chooses_specs_in_a_folder() {
     );
     let all = argocd(&specs_dir(&ws), &["generate"], &[]);
     assert_eq!(all.status.code(), Some(0), "{}", stderr(&all));
-    assert_eq!(docs(&stdout(&all)).len(), 20);
+    assert_eq!(docs(&stdout(&all)).len(), 22);
 
     let params = r#"[{"array":["team/analytics.yaml"],"name":"specs"}]"#;
     let one = argocd(
@@ -244,7 +245,7 @@ fn array_parameter_chooses_specs_in_a_folder() {
     );
     assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
     let objects = docs(&stdout(&one));
-    assert_eq!(objects.len(), 10);
+    assert_eq!(objects.len(), 11);
     assert_eq!(objects[0]["metadata"]["name"], "analytics-db");
 
     let env = argocd(

@@ -24,6 +24,22 @@ fn chart_pod_labels(release: &str, component: &str) -> BTreeMap<String, String> 
     ])
 }
 
+/// Labels the CloudNativePG operator puts on every instance pod of Cluster
+/// `cluster` (documented in its "Labels and annotations" reference:
+/// `cnpg.io/cluster`, `cnpg.io/podRole: instance`, `cnpg.io/instanceRole`).
+fn cnpg_pod_labels(cluster: &str, role: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("cnpg.io/cluster".into(), cluster.into()),
+        ("cnpg.io/podRole".into(), "instance".into()),
+        ("cnpg.io/instanceRole".into(), role.into()),
+        ("cnpg.io/instanceName".into(), format!("{cluster}-1")),
+    ])
+}
+
+fn is_cnpg(files: &BTreeMap<String, Vec<u8>>) -> bool {
+    files.contains_key("cluster.yaml")
+}
+
 fn docs(bytes: &[u8]) -> Vec<Value> {
     pgrender::yaml::parse_stream(std::str::from_utf8(bytes).expect("utf-8")).expect("yaml")
 }
@@ -81,13 +97,56 @@ fn network_policies_select_the_pods_that_exist() {
         let restore_pod = labels(
             &docs(&files["backup/restore-job.yaml"])[0]["spec"]["template"]["metadata"]["labels"],
         );
+        let policies = docs(policy_bytes);
+        let at = format!("{tree}/{name}");
+        if is_cnpg(&files) {
+            // One policy on the instances: clients, jobs, peers, the operator, Prometheus.
+            assert_eq!(policies.len(), 1, "{at}");
+            let selector = labels(&policies[0]["spec"]["podSelector"]["matchLabels"]);
+            assert!(
+                selects(&selector, &cnpg_pod_labels(&name, "primary")),
+                "{at}"
+            );
+            assert!(
+                selects(&selector, &cnpg_pod_labels(&name, "replica")),
+                "{at}"
+            );
+            let rules = policies[0]["spec"]["ingress"].as_array().expect("ingress");
+            let peers: Vec<BTreeMap<String, String>> = rules[0]["from"]
+                .as_array()
+                .expect("from")
+                .iter()
+                .filter_map(|f| f.get("podSelector"))
+                .map(|p| labels(&p["matchLabels"]))
+                .collect();
+            assert!(
+                peers.iter().any(|p| selects(p, &backup_pod)),
+                "{at}: backup pods"
+            );
+            assert!(
+                peers
+                    .iter()
+                    .any(|p| selects(p, &cnpg_pod_labels(&name, "replica"))),
+                "{at}: replication"
+            );
+            let operator_ports: Vec<u64> = rules
+                .iter()
+                .filter(|r| r["from"][0]["namespaceSelector"].is_object())
+                .flat_map(|r| r["ports"].as_array().cloned().unwrap_or_default())
+                .filter_map(|p| p["port"].as_u64())
+                .collect();
+            assert!(
+                operator_ports.contains(&8000),
+                "{at}: the operator must reach the status port"
+            );
+            checked += 1;
+            continue;
+        }
         let postgresql = chart_pod_labels(&name, "postgresql");
         let pgpool = chart_pod_labels(&name, "pgpool");
 
-        let policies = docs(policy_bytes);
         let clients = &policies[0];
         let servers = &policies[1];
-        let at = format!("{tree}/{name}");
         assert!(
             selects(
                 &labels(&clients["spec"]["podSelector"]["matchLabels"]),
@@ -163,6 +222,9 @@ fn network_policies_select_the_pods_that_exist() {
 fn without_allowed_clients_there_is_no_policy_and_traffic_policy_stays_default() {
     let mut checked = 0;
     for (tree, name, files) in folders() {
+        if is_cnpg(&files) {
+            continue;
+        }
         let app = &docs(&files["application.yaml"])[0];
         let values = &app["spec"]["source"]["helm"]["valuesObject"];
         if !values.is_object() || files.contains_key("network-policy.yaml") {
@@ -214,6 +276,14 @@ fn the_restore_job_is_never_applied_by_a_sync_and_reads_the_backups() {
 fn health_checks_carry_the_lag_threshold_and_use_pg_isready() {
     let mut checked = 0;
     for (tree, name, files) in folders() {
+        if is_cnpg(&files) {
+            let cluster = &docs(&files["cluster.yaml"])[0];
+            assert_eq!(
+                cluster["spec"]["probes"]["readiness"]["type"], "streaming",
+                "{tree}/{name}"
+            );
+            continue;
+        }
         let values = &docs(&files["values/values.yaml"])[0]["postgresql"];
         let liveness = &values["customLivenessProbe"];
         assert_eq!(
@@ -266,7 +336,11 @@ fn the_generated_readme_is_a_runbook_for_this_cluster() {
             "## Growing storage",
             "## Rotating credentials",
             "## Backups and restore",
-            "## Moving to CloudNativePG",
+            if is_cnpg(&files) {
+                "## Moving from Bitnami"
+            } else {
+                "## Moving to CloudNativePG"
+            },
             "Exclude ",
         ] {
             assert!(

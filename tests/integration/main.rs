@@ -2,6 +2,7 @@
 //! module tests one promise of the tool; all of them run the built binary
 //! or the library against fixtures under `tests/`, never the network.
 
+mod backends;
 mod cli;
 mod cmp;
 mod corpus;

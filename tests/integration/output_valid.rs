@@ -13,7 +13,7 @@ use crate::support::{repo_root, snapshot};
 const DEFINITIONS_URI: &str = "https://kubernetes.io/api/_definitions.json";
 
 /// Schema file (below tests/upstream/schemas) per apiVersion and kind.
-const SCHEMAS: [(&str, &str, &str); 10] = [
+const SCHEMAS: [(&str, &str, &str); 13] = [
     (
         "argoproj.io/v1alpha1",
         "Application",
@@ -48,6 +48,17 @@ const SCHEMAS: [(&str, &str, &str); 10] = [
         "PrometheusRule",
         "crd/monitoring.coreos.com/prometheusrule_v1.json",
     ),
+    (
+        "monitoring.coreos.com/v1",
+        "PodMonitor",
+        "crd/monitoring.coreos.com/podmonitor_v1.json",
+    ),
+    (
+        "postgresql.cnpg.io/v1",
+        "Cluster",
+        "crd/postgresql.cnpg.io/cluster_v1.json",
+    ),
+    ("v1", "Namespace", "k8s/v1.37.0/namespace-v1.json"),
 ];
 
 fn upstream(rel: &str) -> Value {

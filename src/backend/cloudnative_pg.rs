@@ -1,0 +1,245 @@
+//! The CloudNativePG operator: a `postgresql.cnpg.io/v1` Cluster applied
+//! with the rest of the folder, and the operator itself installed by its own
+//! ArgoCD Application in an earlier sync wave.
+
+use std::collections::BTreeMap;
+
+use minijinja::value::Serde;
+
+use super::{
+    Backend, BackendFile, ClusterFacts, IngressRule, MetricNames, RenderedApplication, SecretKey,
+};
+use crate::render::{RenderOptions, Renderer};
+use crate::spec::{Backend as BackendName, PostgresCluster, PostgresVersion};
+use crate::validate::Report;
+
+pub(crate) struct CloudnativePg;
+
+pub(super) const TEMPLATES: [(&str, &str); 4] = crate::render::embedded![
+    "cloudnative-pg/application.yaml",
+    "cloudnative-pg/cluster.yaml",
+    "cloudnative-pg/pod-monitor.yaml",
+    "cloudnative-pg/README.md",
+];
+
+/// Official CloudNativePG images (ghcr.io/cloudnative-pg/postgresql), pinned
+/// to a minor release per major so the output names exactly what runs.
+fn default_image(version: PostgresVersion) -> &'static str {
+    match version {
+        PostgresVersion::V16 => "ghcr.io/cloudnative-pg/postgresql:16.10",
+        PostgresVersion::V15 => "ghcr.io/cloudnative-pg/postgresql:15.14",
+    }
+}
+
+/// CloudNativePG's services listen on PostgreSQL's port; the operator owns
+/// their port list.
+const CNPG_PORT: u32 = 5432;
+
+impl CloudnativePg {
+    fn image(cluster: &PostgresCluster) -> String {
+        let spec = &cluster.spec;
+        spec.cloudnative_pg
+            .image_name
+            .clone()
+            .unwrap_or_else(|| default_image(spec.postgres.version).to_string())
+    }
+}
+
+impl Backend for CloudnativePg {
+    fn validate(&self, cluster: &PostgresCluster, report: &mut Report<'_>) {
+        let spec = &cluster.spec;
+        super::reject_foreign_options(
+            report,
+            "/spec/bitnami",
+            BackendName::BitnamiPostgresqlHa,
+            BackendName::CloudnativePg,
+        );
+        if report.is_written("/spec/argocd/applicationName") {
+            report.at_key(
+                "/spec/argocd/applicationName",
+                "means nothing for cloudnative-pg: the Cluster is applied by the Application that syncs this folder, \
+                 and the operator's Application is named by spec.cloudnativePg.operator.applicationName",
+            );
+        }
+        if spec.network.port != CNPG_PORT {
+            report.at_value(
+                "/spec/network/port",
+                format!("CloudNativePG services listen on {CNPG_PORT}; the operator does not let the port change"),
+            );
+        }
+        let operator = &spec.cloudnative_pg.operator;
+        for (pointer, value) in [
+            (
+                "/spec/cloudnativePg/operator/namespace",
+                &operator.namespace,
+            ),
+            (
+                "/spec/cloudnativePg/operator/applicationName",
+                &operator.application_name,
+            ),
+        ] {
+            if let Err(why) = crate::validate::dns_label_check(value) {
+                report.at_value(pointer, why);
+            }
+        }
+        if !operator.repo_url.starts_with("https://")
+            || operator.repo_url.contains(char::is_whitespace)
+        {
+            report.at_value(
+                "/spec/cloudnativePg/operator/repoURL",
+                format!(
+                    "`{}` must be an https:// Helm repository",
+                    operator.repo_url
+                ),
+            );
+        }
+        let version_ok = !operator.chart_version.is_empty()
+            && operator
+                .chart_version
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".*^~-+".contains(c));
+        if !version_ok {
+            report.at_value(
+                "/spec/cloudnativePg/operator/chartVersion",
+                format!(
+                    "`{}` is not a chart version such as 0.27.1",
+                    operator.chart_version
+                ),
+            );
+        }
+        if let Some(image) = &spec.cloudnative_pg.image_name {
+            let ok = image.contains(':') || image.contains('@');
+            if !ok || image.contains(char::is_whitespace) {
+                report.at_value(
+                    "/spec/cloudnativePg/imageName",
+                    format!("`{image}` must name an image with a tag or digest, e.g. ghcr.io/cloudnative-pg/postgresql:16.10"),
+                );
+            }
+        }
+    }
+
+    fn warnings(&self, _: &PostgresCluster) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn applications(&self, cluster: &PostgresCluster) -> Vec<RenderedApplication> {
+        let operator = &cluster.spec.cloudnative_pg.operator;
+        if !operator.install {
+            return Vec::new();
+        }
+        vec![RenderedApplication {
+            field: "/spec/cloudnativePg/operator/applicationName",
+            name: format!(
+                "{}/{}",
+                cluster.spec.argocd.namespace, operator.application_name
+            ),
+            remedy: "the operator is cluster-wide: set spec.cloudnativePg.operator.install: false in every spec but one",
+        }]
+    }
+
+    fn facts(&self, cluster: &PostgresCluster) -> ClusterFacts {
+        let spec = &cluster.spec;
+        let name = &cluster.metadata.name;
+        // Pod labels set by the operator on every instance pod.
+        let cluster_labels = BTreeMap::from([("cnpg.io/cluster".to_string(), name.clone())]);
+        let mut server_labels = cluster_labels.clone();
+        server_labels.insert("cnpg.io/podRole".into(), "instance".into());
+        ClusterFacts {
+            // The read-write service always points at the primary.
+            service_host: format!("{name}-rw.{}.svc.cluster.local", spec.namespace.0),
+            client_image: Self::image(cluster),
+            // The `postgres` user of the official images.
+            run_as_user: 26,
+            superuser: "postgres".into(),
+            password_secret: spec.auth.existing_secret.clone(),
+            password_key: "password".into(),
+            secret_keys: vec![
+                SecretKey {
+                    key: "username".into(),
+                    purpose: "always `postgres` (the superuser)".into(),
+                    value: Some("postgres".into()),
+                },
+                SecretKey {
+                    key: "password".into(),
+                    purpose: "password of the `postgres` superuser (operator and backup job)"
+                        .into(),
+                    value: None,
+                },
+            ],
+            secret_type: "kubernetes.io/basic-auth",
+            secret_readers: "The CloudNativePG operator (as `superuserSecret`) and the backup job",
+            entry_pods: "the primary PostgreSQL pod",
+            server_container: "postgres",
+            metrics: MetricNames {
+                up: "cnpg_collector_up",
+                replication_lag: "cnpg_pg_replication_lag",
+                connections: "cnpg_backends_total",
+            },
+            extra_ingress: vec![IngressRule {
+                why: "The operator checks each instance (status port 8000) and connects to PostgreSQL.",
+                namespace: spec.cloudnative_pg.operator.namespace.clone(),
+                ports: vec![8000, 5432],
+            }],
+            server_labels,
+            proxy_labels: None,
+            cluster_labels,
+            postgres_port: 5432,
+            client_port: 5432,
+            metrics_port: 9187,
+            server_pod_regex: format!("{name}-[0-9]+"),
+            // Instance PVCs are named after their pods; then the backup PVC.
+            volume_claim_regex: format!("{name}-[0-9]+|{name}-backups"),
+        }
+    }
+
+    fn render(
+        &self,
+        cluster: &PostgresCluster,
+        facts: &ClusterFacts,
+        renderer: &Renderer,
+        _: &RenderOptions,
+    ) -> Result<Vec<BackendFile>, minijinja::Error> {
+        let spec = &cluster.spec;
+        let context = minijinja::context! {
+            name => &cluster.metadata.name,
+            spec => Serde(spec),
+            facts => Serde(facts),
+            image => Self::image(cluster),
+            alerts => Serde(crate::alerts::alerts(cluster, facts)),
+        };
+        let mut files = vec![
+            BackendFile {
+                path: "cluster.yaml".into(),
+                content: renderer.render("cloudnative-pg/cluster.yaml", &context)?,
+            },
+            BackendFile {
+                path: "README.md".into(),
+                content: renderer.render("cloudnative-pg/README.md", &context)?,
+            },
+        ];
+        if spec.cloudnative_pg.operator.install {
+            files.push(BackendFile {
+                path: "application.yaml".into(),
+                content: renderer.render("cloudnative-pg/application.yaml", &context)?,
+            });
+        }
+        if spec.monitoring.exporter && spec.monitoring.service_monitor {
+            files.push(BackendFile {
+                path: "monitoring/pod-monitor.yaml".into(),
+                content: renderer.render("cloudnative-pg/pod-monitor.yaml", &context)?,
+            });
+        }
+        Ok(files)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_are_pinned_per_major() {
+        assert!(default_image(PostgresVersion::V16).ends_with(":16.10"));
+        assert!(default_image(PostgresVersion::V15).ends_with(":15.14"));
+    }
+}

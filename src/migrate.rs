@@ -1,0 +1,73 @@
+//! `pgrender migrate-guide`: the steps from a Bitnami cluster to a
+//! CloudNativePG one, written for the two specs involved.
+
+use std::path::Path;
+
+use minijinja::value::Serde;
+
+use crate::render::Renderer;
+use crate::spec::Backend;
+use crate::validate::{ValidSpec, check_together};
+use crate::{Error, load_specs};
+
+/// Load one spec file for the guide.
+fn one_spec(path: &Path) -> Result<ValidSpec, Error> {
+    if !path.is_file() {
+        return Err(Error::Usage(format!(
+            "{}: give a spec file, not a folder",
+            path.display()
+        )));
+    }
+    let mut loaded = load_specs(path)?;
+    Ok(loaded.specs.remove(0))
+}
+
+/// The guide as Markdown, or why it cannot be written.
+pub fn guide(old_path: &Path, new_path: &Path) -> Result<String, Error> {
+    let old = one_spec(old_path)?;
+    let new = one_spec(new_path)?;
+    if old.cluster.spec.backend != Backend::BitnamiPostgresqlHa {
+        return Err(Error::Usage(format!(
+            "{}: the old cluster must use backend bitnami-postgresql-ha",
+            old.source.display
+        )));
+    }
+    if new.cluster.spec.backend != Backend::CloudnativePg {
+        return Err(Error::Usage(format!(
+            "{}: the new cluster must use backend cloudnative-pg",
+            new.source.display
+        )));
+    }
+    let (old_major, new_major) = (
+        old.cluster.spec.postgres.version,
+        new.cluster.spec.postgres.version,
+    );
+    if new_major.as_str() < old_major.as_str() {
+        return Err(Error::Usage(format!(
+            "{}: PostgreSQL {} cannot load a dump of PostgreSQL {}; use {} or newer",
+            new.source.display,
+            new_major.as_str(),
+            old_major.as_str(),
+            old_major.as_str()
+        )));
+    }
+    // Both run side by side during the move: they must not collide.
+    check_together(&[old.clone(), new.clone()]).map_err(Error::Invalid)?;
+
+    let side = |spec: &ValidSpec| {
+        let facts = crate::backend::for_cluster(&spec.cluster).facts(&spec.cluster);
+        minijinja::context! {
+            name => &spec.cluster.metadata.name,
+            file => &spec.source.display,
+            spec => Serde(&spec.cluster.spec),
+            facts => Serde(facts),
+        }
+    };
+    let context = minijinja::context! { old => side(&old), new => side(&new) };
+    Renderer::new()
+        .render("migration.md", &context)
+        .map_err(|source| Error::Render {
+            name: new.cluster.metadata.name.clone(),
+            source,
+        })
+}

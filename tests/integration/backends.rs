@@ -1,0 +1,266 @@
+//! The second backend: CloudNativePG renders, checks and generates like the
+//! first; the migration guide is specific to the two specs; and the code
+//! branches on the backend in one place only.
+
+use std::path::Path;
+
+use crate::support::{Workspace, reference_spec, repo_root, spec_with, stderr, stdout};
+
+fn cnpg_spec() -> String {
+    std::fs::read_to_string(repo_root().join("tests/golden/cloudnative-pg/specs/postgresql.yaml"))
+        .expect("cnpg spec")
+}
+
+/// A CloudNativePG spec that can run beside the reference cluster.
+fn cnpg_beside_reference() -> String {
+    spec_with(
+        "postgresql-cnpg",
+        "  backend: cloudnative-pg\n  namespace: postgresql-cnpg\n  postgres:\n    instances: 3\n  network:\n    loadBalancerIP: 192.168.10.112\n    addressPool:\n      name: postgresql-cnpg-pool\n      addresses: [192.168.10.112-192.168.10.113]\n",
+    )
+}
+
+#[test]
+fn render_check_and_generate_work_unchanged_for_cloudnative_pg() {
+    let ws = Workspace::empty();
+    ws.write("kubernetes/specs/postgresql.yaml", &cnpg_spec());
+    let o = ws.run(&["render"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        !stderr(&o).contains("bitnamilegacy"),
+        "no frozen-image warning for official images"
+    );
+    let o = ws.run(&["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+
+    // Drift is found the same way.
+    ws.write(
+        "kubernetes/specs/postgresql.yaml",
+        &cnpg_spec().replace("instances: 2", "instances: 3"),
+    );
+    let o = ws.run(&["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("-  instances: 2\n+  instances: 3"),
+        "{}",
+        stdout(&o)
+    );
+
+    // The plugin prints the same manifests.
+    let o = crate::support::pgrender(&ws.path().join("kubernetes/specs"), &["generate"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let kinds: Vec<String> = pgrender::yaml::parse_stream(&stdout(&o))
+        .expect("yaml")
+        .iter()
+        .map(|d| d["kind"].as_str().expect("kind").to_string())
+        .collect();
+    for kind in [
+        "Application",
+        "Cluster",
+        "PodMonitor",
+        "CronJob",
+        "IPAddressPool",
+        "NetworkPolicy",
+        "Namespace",
+    ] {
+        assert!(
+            kinds.iter().any(|k| k == kind),
+            "generate lacks {kind}: {kinds:?}"
+        );
+    }
+}
+
+#[test]
+fn the_operator_application_comes_first_and_uses_server_side_apply() {
+    let tree = repo_root().join("tests/golden/cloudnative-pg/expected/postgresql");
+    let read = |p: &str| {
+        pgrender::yaml::parse_stream(&std::fs::read_to_string(tree.join(p)).expect(p))
+            .expect("yaml")
+    };
+    let app = &read("application.yaml")[0];
+    assert_eq!(
+        app["spec"]["source"]["repoURL"],
+        "https://cloudnative-pg.github.io/charts"
+    );
+    assert_eq!(app["spec"]["source"]["chart"], "cloudnative-pg");
+    assert_eq!(app["spec"]["source"]["targetRevision"], "0.27.1");
+    let options: Vec<&str> = app["spec"]["syncPolicy"]["syncOptions"]
+        .as_array()
+        .expect("options")
+        .iter()
+        .filter_map(|o| o.as_str())
+        .collect();
+    assert!(options.contains(&"ServerSideApply=true"), "{options:?}");
+    let wave = |doc: &serde_json::Value| {
+        doc["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]
+            .as_str()
+            .unwrap_or("0")
+            .parse::<i32>()
+            .expect("wave")
+    };
+    let cluster = &read("cluster.yaml")[0];
+    assert!(
+        wave(&read("namespace.yaml")[0]) < wave(app) && wave(app) < wave(cluster),
+        "namespace, operator, cluster"
+    );
+    assert_eq!(
+        cluster["spec"]["superuserSecret"]["name"],
+        "postgresql-credentials"
+    );
+    assert_eq!(
+        cluster["spec"]["postgresql"]["parameters"]["max_connections"],
+        "100"
+    );
+    assert_eq!(
+        cluster["spec"]["managed"]["services"]["additional"][0]["selectorType"],
+        "rw"
+    );
+    let backup = read("backup/cronjob.yaml");
+    let env =
+        &backup[1]["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["env"][0];
+    assert_eq!(
+        env["value"], "postgresql-rw.postgresql.svc.cluster.local",
+        "backups go through the -rw service"
+    );
+}
+
+#[test]
+fn sync_replication_uses_the_cnpg_synchronous_stanza() {
+    let tree = repo_root().join("tests/golden/cloudnative-pg-variants/expected/orders");
+    let cluster = &pgrender::yaml::parse_stream(
+        &std::fs::read_to_string(tree.join("cluster.yaml")).expect("cluster"),
+    )
+    .expect("yaml")[0];
+    let sync = &cluster["spec"]["postgresql"]["synchronous"];
+    assert_eq!(sync["method"], "any");
+    assert_eq!(sync["number"], 1);
+    assert_eq!(
+        cluster["spec"]["imageName"],
+        "registry.lan:5000/cloudnative-pg/postgresql:15.14"
+    );
+    assert!(!tree.join("application.yaml").exists() || cluster["spec"]["instances"] == 3);
+}
+
+#[test]
+fn migrate_guide_is_written_for_the_two_specs() {
+    let ws = Workspace::empty();
+    ws.write("specs/postgresql.yaml", &reference_spec());
+    ws.write("specs/postgresql-cnpg.yaml", &cnpg_beside_reference());
+    let before = crate::support::snapshot(ws.path());
+    let o = ws.run(&[
+        "migrate-guide",
+        "specs/postgresql.yaml",
+        "specs/postgresql-cnpg.yaml",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let guide = stdout(&o);
+    for want in [
+        "# Moving `postgresql` (Bitnami postgresql-ha) to `postgresql-cnpg` (CloudNativePG)",
+        "pg_dumpall --host=192.168.10.100 --port=5432",
+        "psql --host=192.168.10.112 --port=5432",
+        "--exclude-database=repmgr",
+        "kubectl -n postgresql create job --from=cronjob/postgresql-backup postgresql-before-move",
+        "--type=kubernetes.io/basic-auth",
+        "loadBalancerIP: 192.168.10.100",
+        "delete `specs/postgresql.yaml`",
+    ] {
+        assert!(guide.contains(want), "guide lacks {want:?}:\n{guide}");
+    }
+    assert_eq!(
+        before,
+        crate::support::snapshot(ws.path()),
+        "the guide writes nothing"
+    );
+}
+
+#[test]
+fn migrate_guide_refuses_what_cannot_work() {
+    let ws = Workspace::empty();
+    ws.write("specs/postgresql.yaml", &reference_spec());
+    ws.write("specs/cnpg.yaml", &cnpg_beside_reference());
+    ws.write(
+        "specs/cnpg-15.yaml",
+        &cnpg_beside_reference().replace("instances: 3", "instances: 3\n    version: \"15\""),
+    );
+    ws.write(
+        "specs/cnpg-same-pool.yaml",
+        &cnpg_spec().replace("name: postgresql\n", "name: other\n"),
+    );
+    let cases = [
+        (
+            ["specs/cnpg.yaml", "specs/postgresql.yaml"],
+            "the old cluster must use backend bitnami-postgresql-ha",
+        ),
+        (
+            ["specs/postgresql.yaml", "specs/postgresql.yaml"],
+            "the new cluster must use backend cloudnative-pg",
+        ),
+        (
+            ["specs/postgresql.yaml", "specs/cnpg-15.yaml"],
+            "PostgreSQL 15 cannot load a dump of PostgreSQL 16",
+        ),
+        (
+            ["specs/postgresql.yaml", "specs/cnpg-same-pool.yaml"],
+            "MetalLB pools must not overlap",
+        ),
+        (
+            ["specs/postgresql.yaml", "specs"],
+            "give a spec file, not a folder",
+        ),
+    ];
+    for (args, want) in cases {
+        let o = ws.run(&["migrate-guide", args[0], args[1]]);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(stdout(&o), "");
+        assert!(stderr(&o).contains(want), "{args:?}: {}", stderr(&o));
+    }
+}
+
+/// Rust sources below `dir`, recursively.
+fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("src") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            sources(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn only_the_backend_module_branches_on_the_backend() {
+    // Allowed: the backends themselves, the spec that defines the enum, and
+    // the migration guide, which is by definition about two named backends.
+    let allowed = ["src/backend/", "src/spec.rs", "src/migrate.rs"];
+    let markers = [
+        "BitnamiPostgresqlHa",
+        "CloudnativePg",
+        "\"bitnami/",
+        "\"cloudnative-pg/",
+        "Backend::",
+    ];
+    let mut files = Vec::new();
+    sources(&repo_root().join("src"), &mut files);
+    let mut offenders = Vec::new();
+    for file in files {
+        let rel = file
+            .strip_prefix(repo_root())
+            .expect("in repo")
+            .to_string_lossy()
+            .replace('\\', "/");
+        if allowed.iter().any(|a| rel.starts_with(a)) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("read");
+        for (i, line) in text.lines().enumerate() {
+            if markers.iter().any(|m| line.contains(m)) {
+                offenders.push(format!("{rel}:{}: {}", i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "backend-specific code outside src/backend/:\n{}",
+        offenders.join("\n")
+    );
+}
