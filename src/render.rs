@@ -48,6 +48,7 @@ impl Renderer {
     pub fn new() -> Self {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_formatter(yaml_safe_formatter);
         env.set_syntax(
             SyntaxConfig::builder()
                 .trim_blocks(true)
@@ -66,6 +67,46 @@ impl Renderer {
     pub fn render(&self, name: &str, context: &Value) -> Result<String, minijinja::Error> {
         self.env.get_template(name)?.render(context)
     }
+}
+
+/// JSON quoting (the `.yaml` auto-escape) makes every value one YAML
+/// double-quoted scalar, but JSON leaves characters raw that YAML does not
+/// allow in a document (DEL, C1 controls, U+FFFE/U+FFFF): escape those too,
+/// so no string can make the output unparsable.
+fn yaml_safe_formatter(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    if *state.auto_escape() != minijinja::AutoEscape::Json || value.is_safe() {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    let json = serde_json::to_string(value).map_err(|e| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::BadSerialization,
+            "cannot quote a value for YAML",
+        )
+        .with_source(e)
+    })?;
+    out.write_str(&escape_non_printable(&json))
+        .map_err(minijinja::Error::from)
+}
+
+/// `\uXXXX` for every character outside YAML's printable set (YAML 1.2, 5.1).
+fn escape_non_printable(text: &str) -> String {
+    let printable = |c: char| {
+        matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+            || c >= '\u{10000}'
+    };
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if printable(c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        }
+    }
+    out
 }
 
 impl Default for Renderer {
@@ -240,7 +281,7 @@ mod tests {
     /// on their own: a string can never change the YAML structure.
     #[test]
     fn strings_cannot_change_the_yaml_structure() {
-        let hostile = "x\"\n---\nkind: Secret\n# {{ evil }} : &a *b !tag 'q' \u{2028} é";
+        let hostile = "x\"\n---\nkind: Secret\n# {{ evil }} : &a *b !tag 'q' \u{2028} é \u{7f}\u{9f}\u{feff}\u{fffe}";
         let mut spec = ClusterSpec::default();
         spec.argocd.destination_server = hostile.to_string();
         spec.argocd.project = hostile.to_string();

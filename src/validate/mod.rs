@@ -11,6 +11,7 @@ mod schema;
 
 pub use schema::{ScalarKind, scalar_kind};
 mod secrets;
+mod text;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::SpecFile;
@@ -88,6 +89,7 @@ impl<'a> Report<'a> {
 pub fn check_file(file: &SpecFile) -> Result<ValidSpec, Diagnostics> {
     let mut report = Report::new(file);
     let secret_fields = secrets::check(&file.document.value, &mut report);
+    text::check(&file.document.value, &mut report);
     let mut broken = schema::check(&file.document.value, &mut report, &secret_fields);
     broken.extend(secret_fields);
     // Fields the schema rejected are dropped (their defaults stand in), so

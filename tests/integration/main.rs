@@ -9,5 +9,6 @@ mod corpus;
 mod day2;
 mod golden;
 mod output_valid;
+mod properties;
 mod support;
 mod write_safety;

@@ -84,13 +84,13 @@ impl jsonschema::Retrieve for OfflineDefinitions {
     }
 }
 
-struct Validators {
-    by_kind: BTreeMap<(String, String), jsonschema::Validator>,
+pub(crate) struct Validators {
+    pub(crate) by_kind: BTreeMap<(String, String), jsonschema::Validator>,
     /// CRD schemas leave `metadata` open; check it against ObjectMeta too.
-    object_meta: jsonschema::Validator,
+    pub(crate) object_meta: jsonschema::Validator,
 }
 
-fn validators() -> &'static Validators {
+pub(crate) fn validators() -> &'static Validators {
     static V: OnceLock<Validators> = OnceLock::new();
     V.get_or_init(|| {
         let definitions = upstream("schemas/k8s/v1.37.0/_definitions.json");
@@ -166,7 +166,7 @@ fn every_manifest_is_valid_against_the_schema_of_its_kind() {
 
 /// Every key path of a chart values.yaml. Below an empty map (`{}`) or a
 /// list the chart takes anything, so such paths are marked open.
-fn chart_keys(file: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+pub(crate) fn chart_keys(file: &str) -> (BTreeSet<String>, BTreeSet<String>) {
     let text = std::fs::read_to_string(
         repo_root()
             .join("tests/upstream/bitnami-postgresql-ha")
@@ -198,7 +198,7 @@ fn chart_keys(file: &str) -> (BTreeSet<String>, BTreeSet<String>) {
     (keys, open)
 }
 
-fn used_keys(v: &Value, prefix: String, out: &mut Vec<String>) {
+pub(crate) fn used_keys(v: &Value, prefix: String, out: &mut Vec<String>) {
     if let Value::Object(map) = v {
         for (k, child) in map {
             let path = if prefix.is_empty() {
