@@ -75,6 +75,17 @@ fn walk_error(root: &Path, e: &walkdir::Error) -> FindError {
             message: format!("symlink loop back to {}", ancestor.display()),
         };
     }
+    if let Some(p) = e.path()
+        && let Ok(target) = std::fs::read_link(p)
+    {
+        return FindError::Walk {
+            path,
+            message: format!(
+                "broken symlink to {} (remove it or fix its target)",
+                target.display()
+            ),
+        };
+    }
     let message = e
         .io_error()
         .map(|io| io.to_string())

@@ -169,3 +169,107 @@ fn a_symlink_loop_in_the_spec_folder_is_an_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("symlink loop"), "{}", stderr(&o));
 }
+
+#[cfg(unix)]
+#[test]
+fn broken_symlinks_fifos_and_folders_named_yaml_are_handled() {
+    let ws = Workspace::rendered();
+    let before = ws.out();
+    ws.write("odd/postgresql.yaml", &crate::support::reference_spec());
+    std::fs::create_dir_all(ws.path().join("odd/folder.yaml")).expect("dir");
+    let fifo = ws.path().join("odd/pipe.yaml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    // A folder or a FIFO named *.yaml is not a spec and must not hang the walk.
+    let o = ws.run(&["validate", "odd"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{} (mkfifo: {made:?})",
+        stderr(&o)
+    );
+
+    std::os::unix::fs::symlink("/nonexistent/spec.yaml", ws.path().join("odd/broken.yaml"))
+        .expect("symlink");
+    let o = ws.run(&["render", "odd", "--out-root", "out"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("odd/broken.yaml: broken symlink to /nonexistent/spec.yaml"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(before, ws.out());
+}
+
+#[test]
+fn thousands_of_unrelated_yaml_files_are_skipped_by_content() {
+    let ws = Workspace::empty();
+    for i in 0..3000 {
+        ws.write(
+            &format!("repo/apps/app-{}/manifest-{i}.yaml", i % 50),
+            &format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\ndata:\n  k: v\n"),
+        );
+    }
+    let o = ws.run(&["validate", "repo"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("repo: no pgrender spec found"),
+        "{}",
+        stderr(&o)
+    );
+    ws.write(
+        "repo/apps/app-7/postgresql.yaml",
+        &crate::support::reference_spec(),
+    );
+    let o = ws.run(&["render", "repo", "--out-root", "out"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "created: out/postgresql\n");
+}
+
+#[test]
+fn secrets_in_the_environment_never_reach_output() {
+    const SECRET: &str = "hunter2-S3cr3t-value";
+    let ws = Workspace::empty();
+    ws.write(
+        "kubernetes/specs/postgresql.yaml",
+        &crate::support::reference_spec(),
+    );
+    let run = |args: &[&str], dir: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_pgrender"))
+            .args(args)
+            .current_dir(dir)
+            .env("PGPASSWORD", SECRET)
+            .env("POSTGRES_PASSWORD", SECRET)
+            .env("ARGOCD_ENV_PGRENDER_CHART_VERSION", "12.8.2")
+            .env("ARGOCD_ENV_DB_PASSWORD", SECRET)
+            .output()
+            .expect("run")
+    };
+    let mut outputs = Vec::new();
+    for args in [
+        &["render"][..],
+        &["check"],
+        &["validate"],
+        &["schema"],
+        &["parameters"],
+    ] {
+        outputs.push(run(args, ws.path()));
+    }
+    outputs.push(run(&["generate"], &ws.path().join("kubernetes/specs")));
+    outputs.push(run(&["discover"], &ws.path().join("kubernetes/specs")));
+    for o in &outputs {
+        assert!(
+            !stdout(o).contains(SECRET) && !stderr(o).contains(SECRET),
+            "{}{}",
+            stdout(o),
+            stderr(o)
+        );
+    }
+    // generate refused the unknown variable by name only.
+    assert!(stderr(&outputs[5]).contains("ARGOCD_ENV_DB_PASSWORD"));
+    for (path, bytes) in snapshot(ws.path()) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(SECRET),
+            "{path} holds the secret"
+        );
+    }
+}
