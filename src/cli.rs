@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 
 use crate::output::{self, WriteOutcome};
 use crate::render::RenderOptions;
-use crate::{DEFAULT_OUT_ROOT, DEFAULT_SPEC_PATH, Error, load_specs, render_plans};
+use crate::{DEFAULT_OUT_ROOT, DEFAULT_SPEC_PATH, Error, check_options, load_specs, render_plans};
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_DRIFT: u8 = 1;
@@ -235,22 +235,36 @@ fn print_stdout(text: &str) {
     let _ = out.flush();
 }
 
+/// Specs rendered and written per batch: bounds memory for large fleets
+/// (a plan is ~60 KB) while keeping the syncs per batch few.
+const BATCH: usize = 512;
+
 fn render(path: &Path, out_root: &Path, force: bool) -> Result<u8, Error> {
     let loaded = load_specs(path)?;
     print_warnings(&loaded.warnings);
-    let plans = render_plans(&loaded.specs, &options_for(out_root))?;
-    let (outcomes, notes) = output::write_plans(out_root, &plans, force)?;
+    let options = options_for(out_root);
+    check_options(&loaded.specs, &options)?;
+    let (mut writer, notes) = output::Writer::open(out_root, force)?;
+    writer.preflight(
+        loaded
+            .specs
+            .iter()
+            .map(|s| s.cluster.metadata.name.as_str()),
+    )?;
     let mut text = String::new();
     for note in notes {
         text.push_str(&format!("note: {note}\n"));
     }
-    for outcome in outcomes {
-        let (verb, dir) = match outcome {
-            WriteOutcome::Created(d) => ("created", d),
-            WriteOutcome::Updated(d) => ("updated", d),
-            WriteOutcome::Unchanged(d) => ("unchanged", d),
-        };
-        text.push_str(&format!("{verb}: {}\n", dir.display()));
+    for batch in loaded.specs.chunks(BATCH) {
+        let plans = render_plans(batch, &options)?;
+        for outcome in writer.write(&plans)? {
+            let (verb, dir) = match outcome {
+                WriteOutcome::Created(d) => ("created", d),
+                WriteOutcome::Updated(d) => ("updated", d),
+                WriteOutcome::Unchanged(d) => ("unchanged", d),
+            };
+            text.push_str(&format!("{verb}: {}\n", dir.display()));
+        }
     }
     print_stdout(&text);
     Ok(EXIT_OK)

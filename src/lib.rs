@@ -16,6 +16,7 @@ pub mod load;
 pub mod migrate;
 pub mod output;
 pub mod overrides;
+pub mod parallel;
 pub mod render;
 pub mod spec;
 pub mod validate;
@@ -23,7 +24,9 @@ pub mod yaml;
 
 mod pipeline;
 
-pub use pipeline::{Error, LoadOptions, Loaded, load_specs, load_specs_with, render_plans};
+pub use pipeline::{
+    Error, LoadOptions, Loaded, check_options, load_specs, load_specs_with, render_plans,
+};
 
 /// Where specs are looked for when no PATH is given.
 pub const DEFAULT_SPEC_PATH: &str = "kubernetes/specs";

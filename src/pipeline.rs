@@ -68,22 +68,32 @@ pub fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Err
     }
     // A file named by the user (or by the plugin's selection) must be a spec.
     let explicit = path.is_file() || options.only.is_some();
+    // Reading and validating each file is independent: use every core.
+    let results = crate::parallel::map(
+        &candidates,
+        |candidate| -> Result<Option<ValidSpec>, Vec<Diagnostic>> {
+            match load::load_candidate(candidate, explicit) {
+                Ok(Some(mut file)) => {
+                    overrides::apply(&mut file.document.value, &options.overrides);
+                    validate::check_file(&file)
+                        .map(Some)
+                        .map_err(|mut diagnostics| {
+                            overrides::mask(&mut diagnostics.0, &options.overrides);
+                            diagnostics.0
+                        })
+                }
+                Ok(None) => Ok(None),
+                Err(diagnostic) => Err(vec![diagnostic]),
+            }
+        },
+    );
     let mut problems: Vec<Diagnostic> = Vec::new();
     let mut specs = Vec::new();
-    for candidate in &candidates {
-        match load::load_candidate(candidate, explicit) {
-            Ok(Some(mut file)) => {
-                overrides::apply(&mut file.document.value, &options.overrides);
-                match validate::check_file(&file) {
-                    Ok(valid) => specs.push(valid),
-                    Err(mut diagnostics) => {
-                        overrides::mask(&mut diagnostics.0, &options.overrides);
-                        problems.extend(diagnostics.0);
-                    }
-                }
-            }
+    for result in results {
+        match result {
+            Ok(Some(valid)) => specs.push(valid),
             Ok(None) => {}
-            Err(diagnostic) => problems.push(diagnostic),
+            Err(diagnostics) => problems.extend(diagnostics),
         }
     }
     if let Err(diagnostics) = validate::check_together(&specs) {
@@ -157,25 +167,40 @@ fn select(base: &Path, candidates: &[PathBuf], only: &[PathBuf]) -> Result<Vec<P
     Ok(chosen)
 }
 
-/// Render every spec into its plan.
-pub fn render_plans(specs: &[ValidSpec], options: &RenderOptions) -> Result<Vec<Plan>, Error> {
-    let renderer = Renderer::new();
+/// Settings of the run that some specs cannot work with; checked before
+/// anything is written.
+pub fn check_options(specs: &[ValidSpec], options: &RenderOptions) -> Result<(), Error> {
     let repo_relative =
         !options.out_root.starts_with('/') && !options.out_root.split('/').any(|p| p == "..");
-    specs
+    match specs
         .iter()
-        .map(|spec| {
-            if spec.cluster.spec.argocd.git_repo_url.is_some() && !repo_relative {
-                return Err(Error::Usage(format!(
-                    "{}: spec.argocd.gitRepoURL makes the Application read values/values.yaml from git, \
-                     so --out-root must be a path inside the repository (relative, without `..`), not `{}`",
-                    spec.source.display, options.out_root
-                )));
-            }
-            render_spec(spec, &renderer, options).map_err(|source| Error::Render {
-                name: spec.cluster.metadata.name.clone(),
-                source,
-            })
+        .find(|s| s.cluster.spec.argocd.git_repo_url.is_some())
+    {
+        Some(spec) if !repo_relative => Err(Error::Usage(format!(
+            "{}: spec.argocd.gitRepoURL makes the Application read values/values.yaml from git, \
+             so --out-root must be a path inside the repository (relative, without `..`), not `{}`",
+            spec.source.display, options.out_root
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Render every spec into its plan, on every core.
+pub fn render_plans(specs: &[ValidSpec], options: &RenderOptions) -> Result<Vec<Plan>, Error> {
+    check_options(specs, options)?;
+    let renderer = renderer();
+    crate::parallel::map(specs, |spec| {
+        render_spec(spec, renderer, options).map_err(|source| Error::Render {
+            name: spec.cluster.metadata.name.clone(),
+            source,
         })
-        .collect()
+    })
+    .into_iter()
+    .collect()
+}
+
+/// The template environment, built on first use and shared by every thread.
+fn renderer() -> &'static Renderer {
+    static RENDERER: std::sync::OnceLock<Renderer> = std::sync::OnceLock::new();
+    RENDERER.get_or_init(Renderer::new)
 }

@@ -57,16 +57,23 @@ impl Renderer {
                 .build()
                 .expect("the default delimiters are valid"),
         );
-        for (name, source) in SHARED_TEMPLATES.iter().chain(backend::templates()) {
-            env.add_template(name, source)
-                .unwrap_or_else(|e| panic!("embedded template {name} does not compile: {e}"));
-        }
+        // Compiled on first use: a run pays only for the templates its
+        // backends and switches need.
+        env.set_loader(|name| {
+            Ok(all_templates()
+                .find(|(n, _)| *n == name)
+                .map(|(_, source)| source.to_string()))
+        });
         Renderer { env }
     }
 
     pub fn render(&self, name: &str, context: &Value) -> Result<String, minijinja::Error> {
         self.env.get_template(name)?.render(context)
     }
+}
+
+fn all_templates() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    SHARED_TEMPLATES.iter().chain(backend::templates())
 }
 
 /// JSON quoting (the `.yaml` auto-escape) makes every value one YAML
@@ -276,6 +283,16 @@ mod tests {
     use crate::load::SpecFile;
     use crate::spec::{API_VERSION, ClusterSpec, KIND, Metadata, PostgresCluster};
     use crate::yaml::{Document, PositionIndex, parse_stream};
+
+    #[test]
+    fn every_embedded_template_compiles() {
+        let renderer = Renderer::new();
+        for (name, _) in all_templates() {
+            if let Err(e) = renderer.env.get_template(name) {
+                panic!("{name}: {e:#}");
+            }
+        }
+    }
 
     /// Validation keeps hostile strings out, but the templates must be safe
     /// on their own: a string can never change the YAML structure.

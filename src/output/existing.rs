@@ -10,6 +10,36 @@ use crate::render::CHECKSUMS;
 
 /// Files of an existing output folder: relative path (with `/`) to bytes.
 pub(super) fn read_tree(dir: &Path) -> Result<Option<BTreeMap<String, Vec<u8>>>, OutputError> {
+    walk_tree(dir, |bytes| bytes)
+}
+
+/// An existing output folder as `render` needs it: hashes only, so a fleet
+/// of folders costs 64 bytes a file, not the files themselves.
+pub(super) struct Existing {
+    /// Relative path to hex sha256 of what is on disk.
+    pub(super) hashes: BTreeMap<String, String>,
+    /// What its CHECKSUMS lists, when it has a readable one.
+    pub(super) listed: Option<BTreeMap<String, String>>,
+}
+
+pub(super) fn read_existing(dir: &Path) -> Result<Option<Existing>, OutputError> {
+    let Some(hashes) = walk_tree(dir, |bytes| sha256_hex(&bytes))? else {
+        return Ok(None);
+    };
+    let listed = hashes
+        .contains_key(CHECKSUMS)
+        .then(|| std::fs::read_to_string(dir.join(CHECKSUMS)).ok())
+        .flatten()
+        .and_then(|text| parse_checksums(&text));
+    Ok(Some(Existing { hashes, listed }))
+}
+
+/// Every regular file below `dir` (relative path with `/`), mapped by `f`;
+/// `None` when `dir` does not exist. Anything but files and folders is refused.
+fn walk_tree<T>(
+    dir: &Path,
+    f: impl Fn(Vec<u8>) -> T,
+) -> Result<Option<BTreeMap<String, T>>, OutputError> {
     let meta = match std::fs::symlink_metadata(dir) {
         Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -44,7 +74,7 @@ pub(super) fn read_tree(dir: &Path) -> Result<Option<BTreeMap<String, Vec<u8>>>,
             });
         }
         let bytes = std::fs::read(entry.path()).map_err(OutputError::io(entry.path()))?;
-        files.insert(rel, bytes);
+        files.insert(rel, f(bytes));
     }
     Ok(Some(files))
 }
@@ -68,7 +98,7 @@ fn parse_checksums(text: &str) -> Option<BTreeMap<String, String>> {
         .collect()
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(super) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -77,28 +107,21 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Refuse to replace a folder pgrender does not own: files not listed in
 /// its CHECKSUMS, or (without `force`) generated files edited by hand.
-pub(super) fn check_owned(
-    dir: &Path,
-    files: &BTreeMap<String, Vec<u8>>,
-    force: bool,
-) -> Result<(), OutputError> {
-    if files.is_empty() {
+pub(super) fn check_owned(dir: &Path, existing: &Existing, force: bool) -> Result<(), OutputError> {
+    if existing.hashes.is_empty() {
         return Ok(());
     }
     let refuse = |message: String| OutputError::Refused {
         path: dir.to_path_buf(),
         message,
     };
-    let listed = files
-        .get(CHECKSUMS)
-        .and_then(|bytes| std::str::from_utf8(bytes).ok())
-        .and_then(parse_checksums)
-        .ok_or_else(|| {
-            refuse(format!(
-                "holds files but no readable {CHECKSUMS}, so pgrender did not write it; move the files away or pick another --out-root"
-            ))
-        })?;
-    let foreign: Vec<&str> = files
+    let listed = existing.listed.as_ref().ok_or_else(|| {
+        refuse(format!(
+            "holds files but no readable {CHECKSUMS}, so pgrender did not write it; move the files away or pick another --out-root"
+        ))
+    })?;
+    let foreign: Vec<&str> = existing
+        .hashes
         .keys()
         .filter(|p| p.as_str() != CHECKSUMS && !listed.contains_key(p.as_str()))
         .map(String::as_str)
@@ -110,13 +133,10 @@ pub(super) fn check_owned(
         )));
     }
     if !force {
-        let edited: Vec<&str> = files
+        let edited: Vec<&str> = existing
+            .hashes
             .iter()
-            .filter(|(p, bytes)| {
-                listed
-                    .get(p.as_str())
-                    .is_some_and(|h| *h != sha256_hex(bytes))
-            })
+            .filter(|(p, hash)| listed.get(p.as_str()).is_some_and(|h| h != *hash))
             .map(|(p, _)| p.as_str())
             .collect();
         if !edited.is_empty() {
