@@ -15,8 +15,8 @@ pub struct Alert {
     /// Anchor of the runbook section in the generated README.
     pub anchor: &'static str,
     pub expr: String,
-    #[serde(rename = "for")]
-    pub for_: &'static str,
+    /// How long the condition must hold (`for:` in the rule).
+    pub duration: &'static str,
     pub severity: &'static str,
     pub summary: String,
     pub description: String,
@@ -44,7 +44,7 @@ pub fn alerts(cluster: &PostgresCluster, facts: &ClusterFacts) -> Vec<Alert> {
             name: "PostgresInstanceDown",
             anchor: "alert-postgresinstancedown",
             expr: format!("{}{{{pods}}} == 0", facts.metrics.up),
-            for_: "1m",
+            duration: "1m",
             severity: "critical",
             summary: format!("PostgreSQL instance {{{{ $labels.pod }}}} of {name} is down"),
             description: "The exporter cannot reach the PostgreSQL server in this pod.".into(),
@@ -57,7 +57,7 @@ pub fn alerts(cluster: &PostgresCluster, facts: &ClusterFacts) -> Vec<Alert> {
                 "max by (pod) (pg_replication_lag_seconds{{{pods}}}) > {}",
                 limits.replication_lag_seconds
             ),
-            for_: "2m",
+            duration: "2m",
             severity: "warning",
             summary: format!(
                 "Replica {{{{ $labels.pod }}}} of {name} lags more than {}s behind the primary",
@@ -75,7 +75,7 @@ pub fn alerts(cluster: &PostgresCluster, facts: &ClusterFacts) -> Vec<Alert> {
                 "sum by (pod) ({}{{{pods}}}) > {connection_limit}",
                 facts.metrics.connections
             ),
-            for_: "5m",
+            duration: "5m",
             severity: "warning",
             summary: format!(
                 "{{{{ $labels.pod }}}} of {name} uses over 80% of max_connections ({})",
@@ -93,7 +93,7 @@ pub fn alerts(cluster: &PostgresCluster, facts: &ClusterFacts) -> Vec<Alert> {
             limits.storage_used_percent,
             pvc = facts.volume_claim_regex,
         ),
-        for_: "10m",
+        duration: "10m",
         severity: "warning",
         summary: format!(
             "Volume {{{{ $labels.persistentvolumeclaim }}}} of {name} is over {}% full",
@@ -109,7 +109,7 @@ pub fn alerts(cluster: &PostgresCluster, facts: &ClusterFacts) -> Vec<Alert> {
             r#"time() - kube_cronjob_status_last_successful_time{{namespace="{ns}", cronjob="{name}-backup"}} > {}"#,
             u64::from(limits.backup_max_age_hours) * 3600
         ),
-        for_: "10m",
+        duration: "10m",
         severity: "critical",
         summary: format!("The last successful backup of {name} is older than {}h", limits.backup_max_age_hours),
         description: "The backup CronJob has not completed successfully in time (from kube-state-metrics).".into(),

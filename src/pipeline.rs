@@ -59,6 +59,11 @@ pub fn load_specs(path: &Path) -> Result<Loaded, Error> {
 
 /// `load_specs` with overrides, confinement and a selection.
 pub fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
+    // Compiling the schema and the shared templates is the largest fixed cost
+    // of a run; do it on the other cores while this one reads the specs.
+    // (Detached: whoever needs them first waits for, or does, the work.)
+    std::thread::spawn(validate::warm_up);
+    std::thread::spawn(|| renderer().warm_up());
     let mut candidates = load::find_candidates(path)?;
     if let Some(root) = &options.confine_to {
         confine(root, &candidates)?;

@@ -608,7 +608,7 @@ impl Default for SyncPolicy {
 
 /// The JSON Schema of a spec file, as committed in `schemas/pgcluster.schema.json`.
 pub fn json_schema() -> serde_json::Value {
-    let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+    let generator = schemars::generate::SchemaSettings::draft07().into_generator();
     let schema = generator.into_root_schema_for::<PostgresCluster>();
     schema.to_value()
 }

@@ -9,7 +9,7 @@ pub mod quantity;
 mod rules;
 mod schema;
 
-pub use schema::{ScalarKind, scalar_kind};
+pub use schema::{ScalarKind, scalar_kind, warm_up};
 mod secrets;
 mod text;
 

@@ -9,8 +9,9 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
 use super::Report;
-use crate::spec;
 use crate::yaml::escape;
+
+const COMMITTED_SCHEMA: &str = include_str!("../../schemas/pgcluster.schema.json");
 
 /// The compiled schema and its JSON, built once per process.
 struct Compiled {
@@ -21,12 +22,20 @@ struct Compiled {
 fn compiled() -> &'static Compiled {
     static COMPILED: OnceLock<Compiled> = OnceLock::new();
     COMPILED.get_or_init(|| {
-        let schema = spec::json_schema();
+        // The committed schema, not a fresh schemars run: the same JSON (a
+        // test keeps them equal) without generating it on every start.
+        let schema: Value =
+            serde_json::from_str(COMMITTED_SCHEMA).expect("the committed schema is JSON");
         let validator = jsonschema::options()
             .build(&schema)
             .expect("the schema generated from our own types compiles");
         Compiled { schema, validator }
     })
+}
+
+/// Build the validator now (on a helper thread while specs are read).
+pub fn warm_up() {
+    compiled();
 }
 
 /// Report every schema violation in `value`. Keys in `skip_unknown` (JSON
@@ -215,8 +224,9 @@ fn known_fields(schema: &Value, pointer: &str) -> Vec<String> {
 }
 
 /// The (resolved) schema of the value at `pointer`, found by walking the
-/// schema along the instance path through `$ref`, `properties`, `items` and
-/// the non-null branch of `anyOf` (how schemars writes `Option<T>`).
+/// schema along the instance path through `$ref`, a lone `allOf`,
+/// `properties`, `items` and the non-null branch of `anyOf` (how schemars
+/// writes `Option<T>`).
 fn schema_at<'a>(schema: &'a Value, pointer: &str) -> Option<&'a Value> {
     let mut node = resolve(schema, schema);
     for segment in pointer.split('/').skip(1) {
@@ -273,6 +283,9 @@ fn resolve<'a>(root: &'a Value, mut node: &'a Value) -> &'a Value {
                 Some(target) => node = target,
                 None => return node,
             }
+        } else if let Some([only]) = node.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
+            // Draft 7 ignores keywords beside `$ref`, so schemars wraps it.
+            node = only;
         } else if let Some(branches) = node.get("anyOf").and_then(Value::as_array) {
             match branches
                 .iter()
@@ -329,7 +342,7 @@ mod tests {
 
     #[test]
     fn known_fields_follow_refs() {
-        let schema = spec::json_schema();
+        let schema = crate::spec::json_schema();
         let fields = known_fields(&schema, "/spec/network");
         assert!(fields.contains(&"loadBalancerIP".to_string()), "{fields:?}");
         let nfs = known_fields(&schema, "/spec/backup/storage/nfs");

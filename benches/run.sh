@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Whole-process benchmarks of pgrender against a no-op process and a Python
+# baseline (jinja2 + PyYAML + jsonschema), all measured in the same run so the
+# ratios hold on a noisy machine. Prints the README "Performance" table.
+#
+# Usage: benches/run.sh   (installs hyperfine from Debian and the Python
+# packages from PyPI into target/bench-venv if they are missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+W="$PWD/target/bench"
+PG="$PWD/target/release/pgrender"
+PY="$PWD/target/bench-venv/bin/python"
+
+command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
+[ -x "$PY" ] || { python3 -m venv target/bench-venv && "$PY" -m pip install -q jinja2 pyyaml jsonschema; }
+cargo build --release --locked -q
+
+rm -rf "$W" && mkdir -p "$W"
+python3 benches/make_fleet.py 1000 "$W/fleet-1k"
+python3 benches/make_fleet.py 10000 "$W/fleet-10k"
+"$PG" render kubernetes/specs --out-root "$W/out-check" >/dev/null 2>&1
+
+# Deleting 100,000 files makes this file system slow for a while, which
+# would be charged to the next run: move old output aside instead, and
+# delete it all at the end.
+mkdir -p "$W/trash"
+aside() { echo "mv -f $W/$1 $W/trash/$1-\$(date +%s%N) 2>/dev/null || true"; }
+
+bench() { # name runs prepare command...
+  local name=$1 runs=$2 prepare=$3; shift 3
+  hyperfine -N --style none --warmup 2 --runs "$runs" --prepare "$prepare" \
+    --export-json "$W/$name.json" -n "$name" "$*" >/dev/null
+}
+bench noop 40 "true" /bin/true
+bench render-1 40 "sh -c '$(aside out-1)'" "$PG" render kubernetes/specs --out-root "$W/out-1"
+bench generate-1 40 "true" "$PG" generate kubernetes/specs
+bench check-1 40 "true" "$PG" check kubernetes/specs --out-root "$W/out-check"
+bench python-1 10 "sh -c '$(aside py-1)'" "$PY" benches/baseline.py kubernetes/specs "$W/py-1"
+bench render-1k 5 "sh -c '$(aside out-1k)'" "$PG" render "$W/fleet-1k" --out-root "$W/out-1k"
+bench python-1k 3 "sh -c '$(aside py-1k)'" "$PY" benches/baseline.py "$W/fleet-1k" "$W/py-1k"
+bench render-10k 3 "sh -c '$(aside out-10k)'" "$PG" render "$W/fleet-10k" --out-root "$W/out-10k"
+
+peak() { # name runs command... -> median max RSS in KiB
+  local name=$1 runs=$2; shift 2
+  for _ in $(seq "$runs"); do
+    sh -c "$(aside mem-out)"
+    /usr/bin/time -f "%M" "$@" --out-root "$W/mem-out" 2>&1 >/dev/null | tail -n 1
+  done | sort -n | awk -v n="$name" '{a[NR]=$1} END {print n, a[int((NR+1)/2)]}'
+}
+{ peak render-1 9 "$PG" render kubernetes/specs; peak render-10k 3 "$PG" render "$W/fleet-10k"; } > "$W/memory.txt"
+
+python3 benches/summarize.py "$W"
+rm -rf "$W/trash"

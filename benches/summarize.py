@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Turn hyperfine JSON exports and peak-memory samples into the README table.
+
+Usage: summarize.py DIR   (reads DIR/*.json and DIR/memory.txt)
+"""
+import json
+import pathlib
+import statistics
+import sys
+
+d = pathlib.Path(sys.argv[1])
+rows = {}
+for f in sorted(d.glob("*.json")):
+    for r in json.loads(f.read_text())["results"]:
+        rows[r["command"]] = statistics.median(r["times"])
+
+def ms(name):
+    return rows[name] * 1000
+
+floor = ms("noop")
+py1 = ms("python-1")
+out = ["| benchmark | median | vs. no-op floor | Python baseline / pgrender |", "| --- | --- | --- | --- |"]
+def row(label, name, per=None, python=None):
+    t = ms(name)
+    extra = f" ({t / per:.3f} ms per spec)" if per else ""
+    ratio_py = f"{ms(python) / t:.0f}x" if python else ""
+    out.append(f"| {label} | {t:.1f} ms{extra} | {t / floor:.1f}x | {ratio_py} |")
+
+row("no-op process (`/bin/true`)", "noop")
+row("`render` reference spec (start to files written)", "render-1", python="python-1")
+row("`generate` reference spec (ArgoCD path)", "generate-1")
+row("`check` reference spec, unchanged tree", "check-1")
+row("`render` 1,000 specs", "render-1k", per=1000, python="python-1k")
+row("`render` 10,000 specs", "render-10k", per=10000)
+row("Python baseline, reference spec", "python-1")
+row("Python baseline, 1,000 specs", "python-1k", per=1000)
+mem = dict(line.split() for line in (d / "memory.txt").read_text().splitlines())
+out.append("")
+out.append("| peak memory (max RSS, median of runs) | |")
+out.append("| --- | --- |")
+out.append(f"| `render` reference spec | {int(mem['render-1']) / 1024:.1f} MiB |")
+out.append(f"| `render` 10,000 specs | {int(mem['render-10k']) / 1024:.1f} MiB |")
+print("\n".join(out))
