@@ -24,17 +24,19 @@ python3 benches/make_fleet.py 10000 "$W/fleet-10k"
 # would be charged to the next run: move old output aside instead, and
 # delete it all at the end.
 mkdir -p "$W/trash"
-aside() { echo "mv -f $W/$1 $W/trash/$1-\$(date +%s%N) 2>/dev/null || true"; }
+# `sync` too: render makes its output durable with syncfs, which would
+# otherwise also wait for whatever earlier runs left unflushed.
+aside() { echo "mv -f $W/$1 $W/trash/$1-\$(date +%s%N) 2>/dev/null; sync"; }
 
 bench() { # name runs prepare command...
   local name=$1 runs=$2 prepare=$3; shift 3
   hyperfine -N --style none --warmup 2 --runs "$runs" --prepare "$prepare" \
     --export-json "$W/$name.json" -n "$name" "$*" >/dev/null
 }
-bench noop 40 "true" /bin/true
+bench noop 40 "sync" /bin/true
 bench render-1 40 "sh -c '$(aside out-1)'" "$PG" render kubernetes/specs --out-root "$W/out-1"
-bench generate-1 40 "true" "$PG" generate kubernetes/specs
-bench check-1 40 "true" "$PG" check kubernetes/specs --out-root "$W/out-check"
+bench generate-1 40 "sync" "$PG" generate kubernetes/specs
+bench check-1 40 "sync" "$PG" check kubernetes/specs --out-root "$W/out-check"
 bench python-1 10 "sh -c '$(aside py-1)'" "$PY" benches/baseline.py kubernetes/specs "$W/py-1"
 bench render-1k 5 "sh -c '$(aside out-1k)'" "$PG" render "$W/fleet-1k" --out-root "$W/out-1k"
 bench python-1k 3 "sh -c '$(aside py-1k)'" "$PY" benches/baseline.py "$W/fleet-1k" "$W/py-1k"
