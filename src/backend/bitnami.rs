@@ -223,9 +223,7 @@ impl Backend for Bitnami {
             );
         }
         let repo = &spec.bitnami.chart.repo_url;
-        if !(repo.starts_with("oci://") || repo.starts_with("https://"))
-            || repo.contains(char::is_whitespace)
-        {
+        if !crate::validate::is_url(repo, &["oci://", "https://"]) {
             report.at_value(
                 "/spec/bitnami/chart/repoURL",
                 format!("`{repo}` must start with oci:// or https://"),

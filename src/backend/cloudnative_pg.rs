@@ -82,9 +82,7 @@ impl Backend for CloudnativePg {
                 report.at_value(pointer, why);
             }
         }
-        if !operator.repo_url.starts_with("https://")
-            || operator.repo_url.contains(char::is_whitespace)
-        {
+        if !crate::validate::is_url(&operator.repo_url, &["https://"]) {
             report.at_value(
                 "/spec/cloudnativePg/operator/repoURL",
                 format!(

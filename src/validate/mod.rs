@@ -20,6 +20,8 @@ use crate::yaml::pointer_to_field_path;
 
 pub use fleet::check_together;
 
+pub(crate) use rules::is_url;
+
 /// The DNS-1123 label rule, for backends' own name fields.
 pub fn dns_label_check(name: &str) -> Result<(), String> {
     rules::dns_label(name)

@@ -34,8 +34,7 @@ fn check_monitoring(c: &PostgresCluster, report: &mut Report<'_>) {
         }
     }
     if let Some(url) = &m.runbook_base_url
-        && (!(url.starts_with("https://") || url.starts_with("http://"))
-            || url.contains(char::is_whitespace))
+        && !is_url(url, &["https://", "http://"])
     {
         report.at_value(
             "/spec/monitoring/runbookBaseURL",
@@ -100,6 +99,11 @@ fn check_names(c: &PostgresCluster, report: &mut Report<'_>) {
             report.at_value(pointer, why);
         }
     }
+}
+
+/// A URL with one of `schemes` (`"https://"`, …) and no whitespace.
+pub(crate) fn is_url(text: &str, schemes: &[&str]) -> bool {
+    schemes.iter().any(|s| text.starts_with(s)) && !text.contains(char::is_whitespace)
 }
 
 /// RFC 1123 label, as Kubernetes requires for namespaces and most names.
@@ -291,9 +295,7 @@ fn is_database_name(name: &str) -> bool {
 
 fn check_urls(c: &PostgresCluster, report: &mut Report<'_>) {
     let argocd = &c.spec.argocd;
-    if !argocd.destination_server.starts_with("https://")
-        || argocd.destination_server.contains(char::is_whitespace)
-    {
+    if !is_url(&argocd.destination_server, &["https://"]) {
         report.at_value(
             "/spec/argocd/destinationServer",
             format!(
@@ -303,10 +305,7 @@ fn check_urls(c: &PostgresCluster, report: &mut Report<'_>) {
         );
     }
     if let Some(url) = &argocd.git_repo_url {
-        let ok = ["https://", "ssh://", "git@"]
-            .iter()
-            .any(|p| url.starts_with(p))
-            && !url.contains(char::is_whitespace);
+        let ok = is_url(url, &["https://", "ssh://", "git@"]);
         if !ok {
             report.at_value(
                 "/spec/argocd/gitRepoURL",

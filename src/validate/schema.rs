@@ -283,7 +283,11 @@ fn resolve<'a>(root: &'a Value, mut node: &'a Value) -> &'a Value {
                 Some(target) => node = target,
                 None => return node,
             }
-        } else if let Some([only]) = node.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
+        } else if let Some([only]) = node
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
             // Draft 7 ignores keywords beside `$ref`, so schemars wraps it.
             node = only;
         } else if let Some(branches) = node.get("anyOf").and_then(Value::as_array) {

@@ -54,6 +54,17 @@ fn labels(v: &Value) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
+/// The pod selectors of one ingress rule's `from`.
+fn pod_peers(rule: &Value) -> Vec<BTreeMap<String, String>> {
+    rule["from"]
+        .as_array()
+        .expect("from")
+        .iter()
+        .filter_map(|f| f.get("podSelector"))
+        .map(|p| labels(&p["matchLabels"]))
+        .collect()
+}
+
 fn selects(selector: &BTreeMap<String, String>, pod: &BTreeMap<String, String>) -> bool {
     !selector.is_empty() && selector.iter().all(|(k, v)| pod.get(k) == Some(v))
 }
@@ -112,13 +123,7 @@ fn network_policies_select_the_pods_that_exist() {
                 "{at}"
             );
             let rules = policies[0]["spec"]["ingress"].as_array().expect("ingress");
-            let peers: Vec<BTreeMap<String, String>> = rules[0]["from"]
-                .as_array()
-                .expect("from")
-                .iter()
-                .filter_map(|f| f.get("podSelector"))
-                .map(|p| labels(&p["matchLabels"]))
-                .collect();
+            let peers = pod_peers(&rules[0]);
             assert!(
                 peers.iter().any(|p| selects(p, &backup_pod)),
                 "{at}: backup pods"
@@ -172,11 +177,7 @@ fn network_policies_select_the_pods_that_exist() {
         let from = clients["spec"]["ingress"][0]["from"]
             .as_array()
             .expect("from");
-        let peers: Vec<BTreeMap<String, String>> = from
-            .iter()
-            .filter_map(|f| f.get("podSelector"))
-            .map(|p| labels(&p["matchLabels"]))
-            .collect();
+        let peers = pod_peers(&clients["spec"]["ingress"][0]);
         assert!(
             peers.iter().any(|p| selects(p, &backup_pod)),
             "{at}: backup job pods are not admitted"

@@ -144,7 +144,11 @@ fn schema_fields(schema: &serde_json::Value) -> Vec<String> {
         loop {
             if let Some(r) = node.get("$ref").and_then(|r| r.as_str()) {
                 node = root.pointer(r.trim_start_matches('#')).expect("ref target");
-            } else if let Some([only]) = node.get("allOf").and_then(|b| b.as_array()).map(Vec::as_slice) {
+            } else if let Some([only]) = node
+                .get("allOf")
+                .and_then(|b| b.as_array())
+                .map(Vec::as_slice)
+            {
                 node = only;
             } else if let Some(branches) = node.get("anyOf").and_then(|b| b.as_array()) {
                 node = branches
