@@ -5,7 +5,7 @@ mod check;
 mod existing;
 mod write;
 
-pub use check::{Drift, compare, print_drift};
+pub use check::{Drift, compare, orphans, print_drift};
 pub use write::{WriteOutcome, Writer, write_plans};
 
 use std::path::PathBuf;
