@@ -6,7 +6,7 @@ mod existing;
 mod write;
 
 pub use check::{Drift, compare, orphans, print_drift};
-pub use write::{WriteOutcome, Writer, write_plans};
+pub use write::{WriteOutcome, Writer};
 
 use std::path::PathBuf;
 

@@ -116,18 +116,6 @@ impl Writer {
     }
 }
 
-/// Open, check and write in one go (what a small render needs).
-pub fn write_plans(
-    out_root: &Path,
-    plans: &[Plan],
-    force: bool,
-) -> Result<(Vec<WriteOutcome>, Vec<String>), OutputError> {
-    let (mut writer, notes) = Writer::open(out_root, force)?;
-    writer.preflight(plans.iter().map(|p| p.name.as_str()))?;
-    let outcomes = writer.write(plans)?;
-    Ok((outcomes, notes))
-}
-
 fn lock(out_root: &Path) -> Result<File, OutputError> {
     // Locking the folder itself leaves no lock file in the repository.
     let handle = File::open(out_root).map_err(OutputError::io(out_root))?;
