@@ -59,11 +59,10 @@ pub fn load_specs(path: &Path) -> Result<Loaded, Error> {
 
 /// `load_specs` with overrides, confinement and a selection.
 pub fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
-    // Compiling the schema and the shared templates is the largest fixed cost
-    // of a run; do it on the other cores while this one reads the specs.
-    // (Detached: whoever needs them first waits for, or does, the work.)
+    // Compiling the schema is the largest fixed cost of validation; do it on
+    // another core while this one reads the specs. (Detached: whoever needs
+    // it first waits for, or does, the work.)
     std::thread::spawn(validate::warm_up);
-    std::thread::spawn(|| renderer().warm_up());
     let mut candidates = load::find_candidates(path)?;
     if let Some(root) = &options.confine_to {
         confine(root, &candidates)?;
@@ -202,6 +201,12 @@ pub fn render_plans(specs: &[ValidSpec], options: &RenderOptions) -> Result<Vec<
     })
     .into_iter()
     .collect()
+}
+
+/// For commands that will render: compile the shared templates on another
+/// core while the specs are read and validated.
+pub fn prepare_rendering() {
+    std::thread::spawn(|| renderer().warm_up());
 }
 
 /// The template environment, built on first use and shared by every thread.

@@ -226,9 +226,10 @@ pub fn render_spec(
     let cluster = &spec.cluster;
     let backend = backend::for_cluster(cluster);
     let facts = backend.facts(cluster);
-    let mut files: Vec<BackendFile> = backend.render(cluster, &facts, renderer, options)?;
-
     let alerts = crate::alerts::alerts(cluster, &facts);
+    let mut files: Vec<BackendFile> =
+        backend.render(cluster, &facts, &alerts, renderer, options)?;
+
     let shared = minijinja::context! {
         name => &cluster.metadata.name,
         spec => Serde(&cluster.spec),

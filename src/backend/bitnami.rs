@@ -7,6 +7,7 @@ use minijinja::value::Serde;
 use serde::Serialize;
 
 use super::{Backend, BackendFile, ClusterFacts, MetricNames, RenderedApplication, SecretKey};
+use crate::alerts::Alert;
 use crate::render::{RenderOptions, Renderer};
 use crate::spec::{PostgresCluster, PostgresVersion};
 use crate::validate::Report;
@@ -345,6 +346,7 @@ impl Backend for Bitnami {
         &self,
         cluster: &PostgresCluster,
         facts: &ClusterFacts,
+        alerts: &[Alert],
         renderer: &Renderer,
         options: &RenderOptions,
     ) -> Result<Vec<BackendFile>, minijinja::Error> {
@@ -357,7 +359,7 @@ impl Backend for Bitnami {
             facts => Serde(facts),
             values_file => &values_file,
             spec_file => format!("<spec of {}>", cluster.metadata.name),
-            alerts => Serde(crate::alerts::alerts(cluster, facts)),
+            alerts => Serde(alerts),
         };
         let values = renderer.render("bitnami/values.yaml", &base)?;
         let with_values = minijinja::context! { values => &values, ..base };

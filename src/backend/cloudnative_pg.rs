@@ -9,6 +9,7 @@ use minijinja::value::Serde;
 use super::{
     Backend, BackendFile, ClusterFacts, IngressRule, MetricNames, RenderedApplication, SecretKey,
 };
+use crate::alerts::Alert;
 use crate::render::{RenderOptions, Renderer};
 use crate::spec::{Backend as BackendName, PostgresCluster, PostgresVersion};
 use crate::validate::Report;
@@ -194,6 +195,7 @@ impl Backend for CloudnativePg {
         &self,
         cluster: &PostgresCluster,
         facts: &ClusterFacts,
+        alerts: &[Alert],
         renderer: &Renderer,
         _: &RenderOptions,
     ) -> Result<Vec<BackendFile>, minijinja::Error> {
@@ -203,7 +205,7 @@ impl Backend for CloudnativePg {
             spec => Serde(spec),
             facts => Serde(facts),
             image => Self::image(cluster),
-            alerts => Serde(crate::alerts::alerts(cluster, facts)),
+            alerts => Serde(alerts),
         };
         let mut files = vec![
             BackendFile {

@@ -10,6 +10,7 @@ mod cloudnative_pg;
 
 use std::collections::BTreeMap;
 
+use crate::alerts::Alert;
 use crate::render::{RenderOptions, Renderer};
 use crate::spec::{Backend as BackendName, PostgresCluster};
 use crate::validate::Report;
@@ -108,11 +109,13 @@ pub trait Backend: Sync {
     fn facts(&self, cluster: &PostgresCluster) -> ClusterFacts;
     /// The ArgoCD Applications this spec renders: no two specs may share one.
     fn applications(&self, cluster: &PostgresCluster) -> Vec<RenderedApplication>;
-    /// The backend's own files (Application, values, …) and the README.
+    /// The backend's own files (Application, values, …) and the README,
+    /// which documents `alerts`.
     fn render(
         &self,
         cluster: &PostgresCluster,
         facts: &ClusterFacts,
+        alerts: &[Alert],
         renderer: &Renderer,
         options: &RenderOptions,
     ) -> Result<Vec<BackendFile>, minijinja::Error>;
