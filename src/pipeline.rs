@@ -59,10 +59,6 @@ pub fn load_specs(path: &Path) -> Result<Loaded, Error> {
 
 /// `load_specs` with overrides, confinement and a selection.
 pub fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
-    // Compiling the schema is the largest fixed cost of validation; do it on
-    // another core while this one reads the specs. (Detached: whoever needs
-    // it first waits for, or does, the work.)
-    std::thread::spawn(validate::warm_up);
     let mut candidates = load::find_candidates(path)?;
     if let Some(root) = &options.confine_to {
         confine(root, &candidates)?;

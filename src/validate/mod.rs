@@ -8,8 +8,9 @@ pub mod net;
 pub mod quantity;
 mod rules;
 mod schema;
+mod schema_eval;
 
-pub use schema::{ScalarKind, scalar_kind, warm_up};
+pub use schema::{ScalarKind, scalar_kind};
 mod secrets;
 mod text;
 

@@ -9,33 +9,39 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
 use super::Report;
+use super::schema_eval::{self, Node};
 use crate::yaml::escape;
 
 const COMMITTED_SCHEMA: &str = include_str!("../../schemas/pgcluster.schema.json");
 
-/// The compiled schema and its JSON, built once per process.
-struct Compiled {
-    schema: Value,
-    validator: jsonschema::Validator,
-}
-
-fn compiled() -> &'static Compiled {
-    static COMPILED: OnceLock<Compiled> = OnceLock::new();
-    COMPILED.get_or_init(|| {
-        // The committed schema, not a fresh schemars run: the same JSON (a
-        // test keeps them equal) without generating it on every start.
-        let schema: Value =
-            serde_json::from_str(COMMITTED_SCHEMA).expect("the committed schema is JSON");
-        let validator = jsonschema::options()
-            .build(&schema)
-            .expect("the schema generated from our own types compiles");
-        Compiled { schema, validator }
+/// The committed schema as JSON, for messages and `scalar_kind`.
+fn schema_json() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    // The committed schema, not a fresh schemars run: the same JSON (a test
+    // keeps them equal) without generating it on every start.
+    SCHEMA.get_or_init(|| {
+        serde_json::from_str(COMMITTED_SCHEMA).expect("the committed schema is JSON")
     })
 }
 
-/// Build the validator now (on a helper thread while specs are read).
-pub fn warm_up() {
-    compiled();
+/// The compiled validator: built only when a spec is not accepted by the
+/// direct walk, since compiling costs about a millisecond.
+fn validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        jsonschema::options()
+            .build(schema_json())
+            .expect("the schema generated from our own types compiles")
+    })
+}
+
+/// The schema read for the direct walk (`None` if it uses keywords the walk
+/// does not evaluate; then every spec takes the compiled validator).
+fn walkable() -> Option<&'static Node> {
+    static WALKABLE: OnceLock<Option<Node>> = OnceLock::new();
+    WALKABLE
+        .get_or_init(|| schema_eval::load(COMMITTED_SCHEMA))
+        .as_ref()
 }
 
 /// Report every schema violation in `value`. Keys in `skip_unknown` (JSON
@@ -46,10 +52,12 @@ pub(super) fn check(
     report: &mut Report<'_>,
     skip_unknown: &[String],
 ) -> Vec<String> {
-    let compiled = compiled();
     let mut broken = Vec::new();
-    for error in compiled.validator.iter_errors(value) {
-        report_error(&error, &compiled.schema, report, skip_unknown, &mut broken);
+    if walkable().is_some_and(|root| root.accepts(root, value)) {
+        return broken;
+    }
+    for error in validator().iter_errors(value) {
+        report_error(&error, schema_json(), report, skip_unknown, &mut broken);
     }
     broken
 }
@@ -243,7 +251,7 @@ fn schema_at<'a>(schema: &'a Value, pointer: &str) -> Option<&'a Value> {
 /// What kind of scalar the spec takes at `pointer`, for values that arrive
 /// as text (ArgoCD parameters): `None` for unknown fields.
 pub fn scalar_kind(pointer: &str) -> Option<ScalarKind> {
-    let node = schema_at(&compiled().schema, pointer)?;
+    let node = schema_at(schema_json(), pointer)?;
     if node.get("properties").is_some() {
         return Some(ScalarKind::Object);
     }
