@@ -3,12 +3,15 @@
 //! a map from JSON Pointer to source position, so that schema and semantic
 //! errors can name `file:line:column`.
 //!
-//! Two passes over the text, both bounded: the event parser (granit, the
-//! parser under serde-saphyr) builds the position map and enforces the shape
-//! limits; serde-saphyr then builds the value with duplicate keys rejected
-//! and alias expansion budgeted.
+//! The value comes from serde-saphyr, with duplicate keys rejected and the
+//! document's size, depth and alias expansion budgeted. Positions come from
+//! a second, bounded pass with the event parser under it (granit), which
+//! also words shape errors (several documents, too deep, too many nodes).
+//! That pass runs only when needed: when the value cannot be read, or when a
+//! message needs a position. Valid specs, nearly all of them, never pay it.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use serde_saphyr::granit_parser::{Event, Parser, ScanError};
 use serde_saphyr::{Budget, DuplicateKeyPolicy};
@@ -44,14 +47,42 @@ impl YamlError {
 }
 
 /// Where each node of a document starts: for a mapping entry both its key
-/// and its value, for a sequence item its value.
+/// and its value, for a sequence item its value. Built from the source text
+/// on first use.
 #[derive(Debug, Default, Clone)]
 pub struct PositionIndex {
+    source: Arc<str>,
+    places: OnceLock<Places>,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Places {
     keys: HashMap<String, Pos>,
     values: HashMap<String, Pos>,
 }
 
 impl PositionIndex {
+    fn lazy(source: &str) -> Self {
+        PositionIndex {
+            source: source.into(),
+            places: OnceLock::new(),
+        }
+    }
+
+    fn built(source: &str, places: Places) -> Self {
+        PositionIndex {
+            source: source.into(),
+            places: OnceLock::from(places),
+        }
+    }
+
+    fn places(&self) -> &Places {
+        // The text already parsed as a value; should the position pass still
+        // refuse it, messages fall back to the start of the file.
+        self.places
+            .get_or_init(|| index_positions(&self.source).unwrap_or_default())
+    }
+
     /// Position of the value at `pointer`, else its key, else the nearest
     /// ancestor that has one (values reached through an alias have none).
     pub fn value_pos(&self, pointer: &str) -> Pos {
@@ -65,12 +96,13 @@ impl PositionIndex {
     }
 
     fn lookup(&self, pointer: &str, value_first: bool) -> Pos {
+        let places = self.places();
         let mut current = pointer;
         loop {
             let (first, second) = if value_first {
-                (&self.values, &self.keys)
+                (&places.values, &places.keys)
             } else {
-                (&self.keys, &self.values)
+                (&places.keys, &places.values)
             };
             if let Some(pos) = first.get(current).or_else(|| second.get(current)) {
                 return *pos;
@@ -92,10 +124,22 @@ pub struct Document {
 
 /// Parse exactly one YAML document into a JSON value with positions.
 pub fn parse_document(text: &str) -> Result<Document, YamlError> {
-    let positions = index_positions(text)?;
-    let value = serde_saphyr::from_str_with_options::<serde_json::Value>(text, options())
-        .map_err(|e| saphyr_error(&e))?;
-    Ok(Document { value, positions })
+    match serde_saphyr::from_str_with_options::<serde_json::Value>(text, options()) {
+        Ok(value) if !value.is_null() => Ok(Document {
+            value,
+            positions: PositionIndex::lazy(text),
+        }),
+        // Unreadable or empty: the position pass words shape problems best
+        // (and finds them first, as a reader would); else saphyr's message.
+        result => {
+            let places = index_positions(text)?;
+            let value = result.map_err(|e| saphyr_error(&e))?;
+            Ok(Document {
+                value,
+                positions: PositionIndex::built(text, places),
+            })
+        }
+    }
 }
 
 /// Parse a multi-document YAML stream (rendered output, in tests and in
@@ -175,8 +219,8 @@ enum Frame {
     },
 }
 
-fn index_positions(text: &str) -> Result<PositionIndex, YamlError> {
-    let mut index = PositionIndex::default();
+fn index_positions(text: &str) -> Result<Places, YamlError> {
+    let mut index = Places::default();
     let mut stack: Vec<Frame> = Vec::new();
     let mut documents = 0usize;
     let mut nodes = 0usize;
@@ -264,7 +308,7 @@ fn index_positions(text: &str) -> Result<PositionIndex, YamlError> {
 /// it is a value, `None` when it is a mapping key.
 fn place_node(
     stack: &mut [Frame],
-    index: &mut PositionIndex,
+    index: &mut Places,
     key_name: String,
     pos: Pos,
 ) -> Option<String> {
@@ -312,8 +356,12 @@ fn scan_error(e: &ScanError) -> YamlError {
 }
 
 /// Escape one JSON Pointer segment (RFC 6901).
-pub fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+pub fn escape(segment: &str) -> std::borrow::Cow<'_, str> {
+    if segment.contains(['~', '/']) {
+        segment.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        segment.into()
+    }
 }
 
 /// `/spec/network/addresses/0` -> `spec.network.addresses[0]`.

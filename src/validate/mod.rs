@@ -13,6 +13,7 @@ mod schema_eval;
 pub use schema::{ScalarKind, scalar_kind};
 mod secrets;
 mod text;
+mod walk;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::SpecFile;

@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::Report;
+use super::walk::{Next, walk};
 
 /// Field names that only ever hold secret material.
 const SECRET_WORDS: [&str; 7] = [
@@ -25,48 +26,33 @@ const ALLOWED: [&str; 1] = ["/spec/auth/existingSecret"];
 /// them a second time as unknown.
 pub(super) fn check(value: &Value, report: &mut Report<'_>) -> Vec<String> {
     let mut flagged = Vec::new();
-    walk(value, String::new(), report, &mut flagged);
-    flagged
-}
-
-fn walk(value: &Value, pointer: String, report: &mut Report<'_>, flagged: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                let child_pointer = format!("{pointer}/{}", crate::yaml::escape(key));
-                if is_secret_name(key) && !ALLOWED.contains(&child_pointer.as_str()) {
-                    report.at_key(
-                        &child_pointer,
-                        "secrets are not accepted in a spec (it is committed to git and shown by ArgoCD); \
-                         store the value in the Secret named by spec.auth.existingSecret",
-                    );
-                    flagged.push(child_pointer);
-                    continue;
-                }
-                walk(child, child_pointer, report, flagged);
-            }
+    walk(value, &mut |pointer, field, node| {
+        if field.is_some_and(is_secret_name) && !ALLOWED.contains(&pointer) {
+            report.at_key(
+                pointer,
+                "secrets are not accepted in a spec (it is committed to git and shown by ArgoCD); \
+                 store the value in the Secret named by spec.auth.existingSecret",
+            );
+            flagged.push(pointer.to_string());
+            return Next::Skip;
         }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                walk(child, format!("{pointer}/{i}"), report, flagged);
-            }
-        }
-        Value::String(text) if has_url_credentials(text) => {
+        if node.as_str().is_some_and(has_url_credentials) {
             report.at_value(
-                &pointer,
+                pointer,
                 "this URL carries credentials (`user:password@`); remove them and give ArgoCD a repository Secret instead",
             );
         }
-        _ => {}
-    }
+        Next::Descend
+    });
+    flagged
 }
 
 fn is_secret_name(key: &str) -> bool {
     let folded: String = key
         .chars()
         .filter(|c| c.is_alphanumeric())
-        .collect::<String>()
-        .to_lowercase();
+        .flat_map(char::to_lowercase)
+        .collect();
     SECRET_WORDS.iter().any(|w| folded.contains(w))
 }
 

@@ -4,39 +4,26 @@
 use serde_json::Value;
 
 use super::Report;
+use super::walk::{Next, walk};
 
 pub(super) fn check(value: &Value, report: &mut Report<'_>) {
-    walk(value, String::new(), report);
-}
-
-fn walk(value: &Value, pointer: String, report: &mut Report<'_>) {
-    match value {
-        Value::String(text) => {
-            if let Some(c) = text.chars().find(|c| c.is_control()) {
-                report.at_value(
-                    &pointer,
-                    format!(
-                        "contains the control character U+{:04X}; remove it",
-                        u32::from(c)
-                    ),
-                );
-            }
+    walk(value, &mut |pointer, field, node| {
+        if field.is_some_and(|name| name.chars().any(char::is_control)) {
+            report.at_key(pointer, "a field name contains a control character");
+            return Next::Skip;
         }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                walk(item, format!("{pointer}/{i}"), report);
-            }
+        if let Some(c) = node
+            .as_str()
+            .and_then(|text| text.chars().find(|c| c.is_control()))
+        {
+            report.at_value(
+                pointer,
+                format!(
+                    "contains the control character U+{:04X}; remove it",
+                    u32::from(c)
+                ),
+            );
         }
-        Value::Object(map) => {
-            for (key, child) in map {
-                let child_pointer = format!("{pointer}/{}", crate::yaml::escape(key));
-                if key.chars().any(char::is_control) {
-                    report.at_key(&child_pointer, "a field name contains a control character");
-                    continue;
-                }
-                walk(child, child_pointer, report);
-            }
-        }
-        _ => {}
-    }
+        Next::Descend
+    });
 }
