@@ -7,6 +7,11 @@ use std::num::NonZeroUsize;
 const MIN_PER_THREAD: usize = 16;
 
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    if items.len() < 2 * MIN_PER_THREAD {
+        // Not even two threads' worth; asking for the core count would read
+        // cgroup files for nothing.
+        return items.iter().map(f).collect();
+    }
     let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
     let threads = cores.min(items.len() / MIN_PER_THREAD).max(1);
     if threads == 1 {

@@ -92,16 +92,23 @@ impl Writer {
                 continue;
             }
             let staging = self.out_root.join(format!("{STAGING_PREFIX}{}", plan.name));
-            write_staging(&staging, plan)?;
-            staged.push((plan.name.clone(), staging, target, existing.is_some()));
+            staged.push((plan, staging, target, existing.is_some()));
         }
         if staged.is_empty() {
             return Ok(outcomes);
         }
+        // Creating files is mostly kernel time, and the staging folders are
+        // independent: stage on every core. (A failure leaves staging
+        // folders behind, which the next run's `recover` removes.)
+        crate::parallel::map(&staged, |(plan, staging, _, _)| {
+            write_staging(staging, plan)
+        })
+        .into_iter()
+        .collect::<Result<Vec<()>, OutputError>>()?;
         make_durable(&self.out_root)?;
-        for (name, staging, target, existed) in staged {
+        for (plan, staging, target, existed) in staged {
             if existed {
-                swap(&self.out_root, &staging, &target, &name)?;
+                swap(&self.out_root, &staging, &target, &plan.name)?;
                 fs::remove_dir_all(&staging).map_err(OutputError::io(&staging))?;
                 outcomes.push(WriteOutcome::Updated(target));
             } else {
