@@ -8,21 +8,28 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 W="$PWD/target/bench"
-PG="$PWD/target/release/pgrender"
+PG="$PWD/target/static/pgrender"      # what ships (scripts/build-static)
+PIE="$PWD/target/release/pgrender"    # what `cargo build --release` makes
 PY="$PWD/target/bench-venv/bin/python"
 
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
 [ -x "$PY" ] || { python3 -m venv target/bench-venv && "$PY" -m pip install -q jinja2 pyyaml jsonschema; }
 cargo build --release --locked -q
+scripts/build-static -q >/dev/null
 
-rm -rf "$W" && mkdir -p "$W"
+# Deleting a million files makes this ext4 file system (mounted with
+# `discard`) slow to create files for minutes, which would be charged to the
+# fleet rows. So nothing is deleted before measuring: the previous run's
+# files are moved aside here and deleted at the end, after this run's
+# measurements. (target/bench keeps the last run's output, a few GB of small
+# files, until the next run; `rm -rf target/bench*` reclaims it.)
+[ -d "$W" ] && mv "$W" "$W.previous-$(date +%s)"
+mkdir -p "$W"
 python3 benches/make_fleet.py 1000 "$W/fleet-1k"
 python3 benches/make_fleet.py 10000 "$W/fleet-10k"
 "$PG" render kubernetes/specs --out-root "$W/out-check" >/dev/null 2>&1
 
-# Deleting 100,000 files makes this file system slow for a while, which
-# would be charged to the next run: move old output aside instead, and
-# delete it all at the end.
+# Output of the timed runs is moved aside the same way.
 mkdir -p "$W/trash"
 # `sync` too: render makes its output durable with syncfs, which would
 # otherwise also wait for whatever earlier runs left unflushed.
@@ -36,6 +43,8 @@ bench() { # name runs prepare command...
 bench noop 40 "sync" /bin/true
 bench render-1 40 "sh -c '$(aside out-1)'" "$PG" render kubernetes/specs --out-root "$W/out-1"
 bench generate-1 40 "sync" "$PG" generate kubernetes/specs
+bench render-1-pie 40 "sh -c '$(aside out-1)'" "$PIE" render kubernetes/specs --out-root "$W/out-1"
+bench generate-1-pie 40 "sync" "$PIE" generate kubernetes/specs
 bench check-1 40 "sync" "$PG" check kubernetes/specs --out-root "$W/out-check"
 bench python-1 10 "sh -c '$(aside py-1)'" "$PY" benches/baseline.py kubernetes/specs "$W/py-1"
 bench render-1k 5 "sh -c '$(aside out-1k)'" "$PG" render "$W/fleet-1k" --out-root "$W/out-1k"
@@ -52,4 +61,4 @@ peak() { # name runs command... -> median max RSS in KiB
 { peak render-1 9 "$PG" render kubernetes/specs; peak render-10k 3 "$PG" render "$W/fleet-10k"; } > "$W/memory.txt"
 
 python3 benches/summarize.py "$W"
-rm -rf "$W/trash"
+rm -rf "$W".previous-*

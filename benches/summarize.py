@@ -24,12 +24,15 @@ def row(label, name, per=None, python=None):
     t = ms(name)
     extra = f" ({t / per:.3f} ms per spec)" if per else ""
     ratio_py = f"{ms(python) / t:.0f}x" if python else ""
-    out.append(f"| {label} | {t:.1f} ms{extra} | {t / floor:.1f}x | {ratio_py} |")
+    shown = f"{t:.2f}" if t < 10 else f"{t:.1f}"
+    out.append(f"| {label} | {shown} ms{extra} | {t / floor:.1f}x | {ratio_py} |")
 
 row("no-op process (`/bin/true`)", "noop")
 row("`render` reference spec (start to files written)", "render-1", python="python-1")
 row("`generate` reference spec (ArgoCD path)", "generate-1")
 row("`check` reference spec, unchanged tree", "check-1")
+row("`render` reference spec, `cargo build --release` binary (dynamic, PIE)", "render-1-pie", python="python-1")
+row("`generate` reference spec, `cargo build --release` binary", "generate-1-pie")
 row("`render` 1,000 specs", "render-1k", per=1000, python="python-1k")
 row("`render` 10,000 specs", "render-10k", per=10000)
 row("Python baseline, reference spec", "python-1")
