@@ -221,7 +221,10 @@ fn options_for(out_root: &Path) -> RenderOptions {
         .unwrap_or(&text)
         .trim_end_matches('/')
         .to_string();
-    RenderOptions { out_root: text }
+    RenderOptions {
+        out_root: text,
+        ..RenderOptions::default()
+    }
 }
 
 fn print_warnings(warnings: &[String]) {

@@ -140,12 +140,16 @@ pub struct RenderOptions {
     /// The output root as a repository-relative path (`kubernetes/applications`),
     /// used where the output names its own location (multi-source values).
     pub out_root: String,
+    /// Also render the folder's README (runbook) and CHECKSUMS. The ArgoCD
+    /// plugin's stream carries manifests only, so `generate` skips them.
+    pub readme_and_checksums: bool,
 }
 
 impl Default for RenderOptions {
     fn default() -> Self {
         RenderOptions {
             out_root: crate::DEFAULT_OUT_ROOT.into(),
+            readme_and_checksums: true,
         }
     }
 }
@@ -282,8 +286,10 @@ pub fn render_spec(
         );
         tree.insert(file.path, content);
     }
-    let sums = checksums(tree.iter());
-    tree.insert(CHECKSUMS.to_string(), sums);
+    if options.readme_and_checksums {
+        let sums = checksums(tree.iter());
+        tree.insert(CHECKSUMS.to_string(), sums);
+    }
     Ok(Plan {
         name: cluster.metadata.name.clone(),
         files: tree,

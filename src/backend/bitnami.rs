@@ -372,11 +372,13 @@ impl Backend for Bitnami {
                 path: "values/values.yaml".into(),
                 content: values,
             },
-            BackendFile {
+        ];
+        if options.readme_and_checksums {
+            files.push(BackendFile {
                 path: "README.md".into(),
                 content: renderer.render("bitnami/README.md", &with_values)?,
-            },
-        ];
+            });
+        }
         if chart.oci {
             files.push(BackendFile {
                 path: "argocd-repository.yaml".into(),

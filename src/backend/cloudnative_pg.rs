@@ -197,7 +197,7 @@ impl Backend for CloudnativePg {
         facts: &ClusterFacts,
         alerts: &[Alert],
         renderer: &Renderer,
-        _: &RenderOptions,
+        options: &RenderOptions,
     ) -> Result<Vec<BackendFile>, minijinja::Error> {
         let spec = &cluster.spec;
         let context = minijinja::context! {
@@ -207,16 +207,16 @@ impl Backend for CloudnativePg {
             image => Self::image(cluster),
             alerts => Serde(alerts),
         };
-        let mut files = vec![
-            BackendFile {
-                path: "cluster.yaml".into(),
-                content: renderer.render("cloudnative-pg/cluster.yaml", &context)?,
-            },
-            BackendFile {
+        let mut files = vec![BackendFile {
+            path: "cluster.yaml".into(),
+            content: renderer.render("cloudnative-pg/cluster.yaml", &context)?,
+        }];
+        if options.readme_and_checksums {
+            files.push(BackendFile {
                 path: "README.md".into(),
                 content: renderer.render("cloudnative-pg/README.md", &context)?,
-            },
-        ];
+            });
+        }
         if spec.cloudnative_pg.operator.install {
             files.push(BackendFile {
                 path: "application.yaml".into(),

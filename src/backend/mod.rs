@@ -156,3 +156,51 @@ pub fn for_cluster(cluster: &PostgresCluster) -> &'static dyn Backend {
         BackendName::CloudnativePg => &cloudnative_pg::CloudnativePg,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::load::SpecFile;
+    use crate::render::{RenderOptions, Renderer, render_spec};
+    use crate::spec::{API_VERSION, Backend, ClusterSpec, KIND, Metadata, PostgresCluster};
+    use crate::validate::ValidSpec;
+    use crate::yaml::{Document, PositionIndex};
+
+    /// `generate` asks for manifests only: the same files minus the README
+    /// and CHECKSUMS it would drop anyway, for both backends.
+    #[test]
+    fn manifests_only_renders_the_same_manifests_without_readme_and_checksums() {
+        for backend in [Backend::BitnamiPostgresqlHa, Backend::CloudnativePg] {
+            let spec = ClusterSpec {
+                backend,
+                ..ClusterSpec::default()
+            };
+            let valid = ValidSpec {
+                source: SpecFile {
+                    display: "x.yaml".into(),
+                    file_name: "x.yaml".into(),
+                    document: Document {
+                        value: serde_json::Value::Null,
+                        positions: PositionIndex::default(),
+                    },
+                },
+                cluster: PostgresCluster {
+                    api_version: API_VERSION.into(),
+                    kind: KIND.into(),
+                    metadata: Metadata { name: "pg".into() },
+                    spec,
+                },
+            };
+            let renderer = Renderer::new();
+            let full = render_spec(&valid, &renderer, &RenderOptions::default()).unwrap();
+            let only = RenderOptions {
+                readme_and_checksums: false,
+                ..RenderOptions::default()
+            };
+            let manifests = render_spec(&valid, &renderer, &only).unwrap();
+            let mut expected = full.files.clone();
+            assert!(expected.remove("README.md").is_some());
+            assert!(expected.remove(crate::render::CHECKSUMS).is_some());
+            assert_eq!(manifests.files, expected, "{backend:?}");
+        }
+    }
+}

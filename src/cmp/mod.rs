@@ -55,7 +55,11 @@ pub fn generate(
             )));
         }
     }
-    let mut plans = render_plans(&loaded.specs, &RenderOptions::default())?;
+    let manifests_only = RenderOptions {
+        readme_and_checksums: false,
+        ..RenderOptions::default()
+    };
+    let mut plans = render_plans(&loaded.specs, &manifests_only)?;
     plans.sort_by(|a, b| a.name.cmp(&b.name));
     let mut stream = String::new();
     for plan in &plans {
