@@ -188,7 +188,8 @@ impl Node {
             .chain(additional)
     }
 
-    /// Whether `value` satisfies this node; `root` resolves `$ref`s.
+    /// `true` only when `value` satisfies this node (`root` resolves `$ref`s);
+    /// `false` means invalid or not sure, and the caller asks jsonschema.
     pub(super) fn accepts(&self, root: &Node, value: &Value) -> bool {
         if let Some(reference) = &self.reference {
             let name = reference.trim_start_matches("#/definitions/");
