@@ -299,9 +299,8 @@ pub fn render_spec(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::SpecFile;
-    use crate::spec::{API_VERSION, ClusterSpec, KIND, Metadata, PostgresCluster};
-    use crate::yaml::{Document, PositionIndex, parse_stream};
+    use crate::spec::ClusterSpec;
+    use crate::yaml::parse_stream;
 
     #[test]
     fn every_embedded_template_compiles() {
@@ -323,22 +322,7 @@ mod tests {
         spec.argocd.project = hostile.to_string();
         spec.backup.schedule = hostile.to_string();
         spec.network.address_pool.addresses = vec![hostile.to_string()];
-        let valid = ValidSpec {
-            source: SpecFile {
-                display: "x.yaml".into(),
-                file_name: "x\n---\n.yaml".into(),
-                document: Document {
-                    value: serde_json::Value::Null,
-                    positions: PositionIndex::default(),
-                },
-            },
-            cluster: PostgresCluster {
-                api_version: API_VERSION.into(),
-                kind: KIND.into(),
-                metadata: Metadata { name: "pg".into() },
-                spec,
-            },
-        };
+        let valid = ValidSpec::unread("x\n---\n.yaml", spec);
         let plan = render_spec(&valid, &Renderer::new(), &RenderOptions::default()).unwrap();
         let app = parse_stream(&plan.files["application.yaml"]).unwrap();
         assert_eq!(app.len(), 1);

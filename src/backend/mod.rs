@@ -159,11 +159,9 @@ pub fn for_cluster(cluster: &PostgresCluster) -> &'static dyn Backend {
 
 #[cfg(test)]
 mod tests {
-    use crate::load::SpecFile;
     use crate::render::{RenderOptions, Renderer, render_spec};
-    use crate::spec::{API_VERSION, Backend, ClusterSpec, KIND, Metadata, PostgresCluster};
+    use crate::spec::{Backend, ClusterSpec};
     use crate::validate::ValidSpec;
-    use crate::yaml::{Document, PositionIndex};
 
     /// `generate` asks for manifests only: the same files minus the README
     /// and CHECKSUMS it would drop anyway, for both backends.
@@ -174,22 +172,7 @@ mod tests {
                 backend,
                 ..ClusterSpec::default()
             };
-            let valid = ValidSpec {
-                source: SpecFile {
-                    display: "x.yaml".into(),
-                    file_name: "x.yaml".into(),
-                    document: Document {
-                        value: serde_json::Value::Null,
-                        positions: PositionIndex::default(),
-                    },
-                },
-                cluster: PostgresCluster {
-                    api_version: API_VERSION.into(),
-                    kind: KIND.into(),
-                    metadata: Metadata { name: "pg".into() },
-                    spec,
-                },
-            };
+            let valid = ValidSpec::unread("x.yaml", spec);
             let renderer = Renderer::new();
             let full = render_spec(&valid, &renderer, &RenderOptions::default()).unwrap();
             let only = RenderOptions {

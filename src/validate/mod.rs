@@ -36,6 +36,30 @@ pub struct ValidSpec {
     pub cluster: PostgresCluster,
 }
 
+#[cfg(test)]
+impl ValidSpec {
+    /// A spec named `pg` that never came from a file (its source is empty
+    /// and named `file_name`), for unit tests of rendering.
+    pub(crate) fn unread(file_name: &str, spec: crate::spec::ClusterSpec) -> ValidSpec {
+        ValidSpec {
+            source: SpecFile {
+                display: "x.yaml".into(),
+                file_name: file_name.into(),
+                document: crate::yaml::Document {
+                    value: serde_json::Value::Null,
+                    positions: crate::yaml::PositionIndex::default(),
+                },
+            },
+            cluster: PostgresCluster {
+                api_version: crate::spec::API_VERSION.into(),
+                kind: crate::spec::KIND.into(),
+                metadata: crate::spec::Metadata { name: "pg".into() },
+                spec,
+            },
+        }
+    }
+}
+
 /// Collects diagnostics for one file, placing each at the YAML position of
 /// the field it names.
 pub struct Report<'a> {
