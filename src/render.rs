@@ -231,8 +231,17 @@ pub fn render_spec(
     let backend = backend::for_cluster(cluster);
     let facts = backend.facts(cluster);
     let alerts = crate::alerts::alerts(cluster, &facts);
-    let mut files: Vec<BackendFile> =
-        backend.render(cluster, &facts, &alerts, renderer, options)?;
+    let backend::BackendOutput {
+        mut files,
+        readme_template,
+        readme_context,
+    } = backend.render(cluster, &facts, &alerts, renderer, options)?;
+    if options.readme_and_checksums {
+        files.push(BackendFile {
+            path: "README.md".into(),
+            content: renderer.render(readme_template, &readme_context)?,
+        });
+    }
 
     let shared = minijinja::context! {
         name => &cluster.metadata.name,

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use minijinja::value::Serde;
 use serde::Serialize;
 
-use super::{Backend, BackendFile, ClusterFacts, MetricNames, RenderedApplication, SecretKey};
+use super::{
+    Backend, BackendFile, BackendOutput, ClusterFacts, MetricNames, RenderedApplication, SecretKey,
+};
 use crate::alerts::Alert;
 use crate::render::{RenderOptions, Renderer};
 use crate::spec::{PostgresCluster, PostgresVersion};
@@ -349,7 +351,7 @@ impl Backend for Bitnami {
         alerts: &[Alert],
         renderer: &Renderer,
         options: &RenderOptions,
-    ) -> Result<Vec<BackendFile>, minijinja::Error> {
+    ) -> Result<BackendOutput, minijinja::Error> {
         let chart = self.chart_context(cluster);
         let values_file = options.values_file_path(&cluster.metadata.name);
         let base = minijinja::context! {
@@ -373,19 +375,17 @@ impl Backend for Bitnami {
                 content: values,
             },
         ];
-        if options.readme_and_checksums {
-            files.push(BackendFile {
-                path: "README.md".into(),
-                content: renderer.render("bitnami/README.md", &with_values)?,
-            });
-        }
         if chart.oci {
             files.push(BackendFile {
                 path: "argocd-repository.yaml".into(),
                 content: renderer.render("common/argocd-repository.yaml", &with_values)?,
             });
         }
-        Ok(files)
+        Ok(BackendOutput {
+            files,
+            readme_template: "bitnami/README.md",
+            readme_context: with_values,
+        })
     }
 }
 

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use minijinja::value::Serde;
 
 use super::{
-    Backend, BackendFile, ClusterFacts, IngressRule, MetricNames, RenderedApplication, SecretKey,
+    Backend, BackendFile, BackendOutput, ClusterFacts, IngressRule, MetricNames,
+    RenderedApplication, SecretKey,
 };
 use crate::alerts::Alert;
 use crate::render::{RenderOptions, Renderer};
@@ -197,8 +198,8 @@ impl Backend for CloudnativePg {
         facts: &ClusterFacts,
         alerts: &[Alert],
         renderer: &Renderer,
-        options: &RenderOptions,
-    ) -> Result<Vec<BackendFile>, minijinja::Error> {
+        _: &RenderOptions,
+    ) -> Result<BackendOutput, minijinja::Error> {
         let spec = &cluster.spec;
         let context = minijinja::context! {
             name => &cluster.metadata.name,
@@ -211,12 +212,6 @@ impl Backend for CloudnativePg {
             path: "cluster.yaml".into(),
             content: renderer.render("cloudnative-pg/cluster.yaml", &context)?,
         }];
-        if options.readme_and_checksums {
-            files.push(BackendFile {
-                path: "README.md".into(),
-                content: renderer.render("cloudnative-pg/README.md", &context)?,
-            });
-        }
         if spec.cloudnative_pg.operator.install {
             files.push(BackendFile {
                 path: "application.yaml".into(),
@@ -229,7 +224,11 @@ impl Backend for CloudnativePg {
                 content: renderer.render("cloudnative-pg/pod-monitor.yaml", &context)?,
             });
         }
-        Ok(files)
+        Ok(BackendOutput {
+            files,
+            readme_template: "cloudnative-pg/README.md",
+            readme_context: context,
+        })
     }
 }
 

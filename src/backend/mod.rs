@@ -101,6 +101,16 @@ pub struct BackendFile {
     pub content: String,
 }
 
+/// What a backend renders for one spec: its own files, and the template and
+/// context of the README (runbook), which the caller renders only when the
+/// run asks for it (`generate` does not).
+#[derive(Debug)]
+pub struct BackendOutput {
+    pub files: Vec<BackendFile>,
+    pub readme_template: &'static str,
+    pub readme_context: minijinja::Value,
+}
+
 pub trait Backend: Sync {
     /// Rules for this backend's own options.
     fn validate(&self, cluster: &PostgresCluster, report: &mut Report<'_>);
@@ -109,8 +119,8 @@ pub trait Backend: Sync {
     fn facts(&self, cluster: &PostgresCluster) -> ClusterFacts;
     /// The ArgoCD Applications this spec renders: no two specs may share one.
     fn applications(&self, cluster: &PostgresCluster) -> Vec<RenderedApplication>;
-    /// The backend's own files (Application, values, …) and the README,
-    /// which documents `alerts`.
+    /// The backend's own files (Application, values, …) and what its
+    /// README, which documents `alerts`, is rendered from.
     fn render(
         &self,
         cluster: &PostgresCluster,
@@ -118,7 +128,7 @@ pub trait Backend: Sync {
         alerts: &[Alert],
         renderer: &Renderer,
         options: &RenderOptions,
-    ) -> Result<Vec<BackendFile>, minijinja::Error>;
+    ) -> Result<BackendOutput, minijinja::Error>;
 }
 
 /// Report options written for another backend: they would be silently
