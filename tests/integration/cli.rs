@@ -1,6 +1,6 @@
 //! The command line as a user meets it: exit codes, messages, help.
 
-use crate::support::{Workspace, reference_spec, spec_with, stderr, stdout};
+use crate::support::{Workspace, assert_error, reference_spec, spec_with, stderr, stdout};
 
 #[test]
 fn render_writes_the_tree_and_says_so() {
@@ -205,19 +205,9 @@ fn a_folder_without_specs_is_an_error_not_an_empty_success() {
     let ws = Workspace::empty();
     ws.write("specs/other.yaml", "apiVersion: v1\nkind: ConfigMap\n");
     let o = ws.run(&["render", "specs", "--out-root", "out"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("specs: no pgrender spec found"),
-        "{}",
-        stderr(&o)
-    );
+    assert_error(&o, "specs: no pgrender spec found");
     let o = ws.run(&["render", "nowhere"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("nowhere: no such file or folder"),
-        "{}",
-        stderr(&o)
-    );
+    assert_error(&o, "nowhere: no such file or folder");
 }
 
 #[test]
@@ -296,12 +286,7 @@ fn multi_source_needs_a_repository_relative_out_root() {
         "--out-root",
         absolute.to_str().expect("utf-8 path"),
     ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("--out-root must be a path inside the repository"),
-        "{}",
-        stderr(&o)
-    );
+    assert_error(&o, "--out-root must be a path inside the repository");
     assert!(!absolute.exists());
 }
 

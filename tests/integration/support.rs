@@ -34,6 +34,13 @@ pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// The run failed with an error (exit 2) and said `needle` on stderr.
+#[track_caller]
+pub(crate) fn assert_error(o: &Output, needle: &str) {
+    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(o));
+    assert!(stderr(o).contains(needle), "{}", stderr(o));
+}
+
 /// Every file below `root`: relative path (with `/`) to bytes. Hidden
 /// entries are included: a leftover staging folder must show up here.
 pub(crate) fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {

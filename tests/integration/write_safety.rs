@@ -4,7 +4,7 @@
 
 use std::fs::File;
 
-use crate::support::{Workspace, reference_spec, spec_with, stderr, stdout};
+use crate::support::{Workspace, assert_error, reference_spec, spec_with, stderr, stdout};
 
 fn render(ws: &Workspace) -> std::process::Output {
     ws.run(&["render", "ref", "--out-root", "out"])
@@ -20,11 +20,9 @@ fn refuses_a_folder_holding_files_it_did_not_generate() {
     );
     let before = ws.out();
     let o = render(&ws);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("holds files pgrender did not generate (not in CHECKSUMS): notes.txt"),
-        "{}",
-        stderr(&o)
+    assert_error(
+        &o,
+        "holds files pgrender did not generate (not in CHECKSUMS): notes.txt",
     );
     assert_eq!(before, ws.out());
 }
@@ -36,12 +34,7 @@ fn refuses_a_non_empty_folder_without_checksums() {
     ws.write("out/postgresql/application.yaml", "handwritten: true\n");
     let before = ws.out();
     let o = render(&ws);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("no readable CHECKSUMS"),
-        "{}",
-        stderr(&o)
-    );
+    assert_error(&o, "no readable CHECKSUMS");
     assert_eq!(before, ws.out());
 }
 
@@ -53,12 +46,7 @@ fn refuses_hand_edits_unless_forced() {
     std::fs::write(&values, &edited).expect("edit");
     let before = ws.out();
     let o = render(&ws);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("edited by hand: values/values.yaml"),
-        "{}",
-        stderr(&o)
-    );
+    assert_error(&o, "edited by hand: values/values.yaml");
     assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
     assert_eq!(before, ws.out());
 
@@ -108,8 +96,7 @@ fn an_invalid_spec_among_several_writes_nothing_at_all() {
         &spec_with("other", "  network:\n    loadBalancerIP: 10.0.0.1\n    addressPool:\n      name: other\n      addresses: [10.0.0.0/24]\n  postgres:\n    instances: 0\n"),
     );
     let o = render(&ws);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("ref/b.yaml:"), "{}", stderr(&o));
+    assert_error(&o, "ref/b.yaml:");
     assert!(
         !ws.path().join("out").exists(),
         "nothing may be written when any spec is invalid"
@@ -122,8 +109,7 @@ fn refuses_to_replace_a_file_or_symlink_with_an_output_folder() {
     ws.write("ref/postgresql.yaml", &reference_spec());
     ws.write("out/postgresql", "I am a file\n");
     let o = render(&ws);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("is not a folder"), "{}", stderr(&o));
+    assert_error(&o, "is not a folder");
     assert_eq!(
         std::fs::read_to_string(ws.path().join("out/postgresql")).expect("kept"),
         "I am a file\n"
@@ -177,12 +163,7 @@ fn a_concurrent_render_is_refused_with_a_clear_message() {
     held.try_lock()
         .expect("take the lock as another render would");
     let o = render(&ws);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("another pgrender is writing this output root"),
-        "{}",
-        stderr(&o)
-    );
+    assert_error(&o, "another pgrender is writing this output root");
     drop(held);
     assert_eq!(render(&ws).status.code(), Some(0));
 }
