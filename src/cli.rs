@@ -10,10 +10,7 @@ use clap::{Parser, Subcommand};
 
 use crate::output::{self, WriteOutcome};
 use crate::render::RenderOptions;
-use crate::{
-    DEFAULT_OUT_ROOT, DEFAULT_SPEC_PATH, Error, check_options, load_specs, prepare_rendering,
-    render_plans,
-};
+use crate::{DEFAULT_OUT_ROOT, DEFAULT_SPEC_PATH, Error, check_options, load_specs, render_plans};
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_DRIFT: u8 = 1;
@@ -246,7 +243,6 @@ fn print_stdout(text: &str) {
 const BATCH: usize = 512;
 
 fn render(path: &Path, out_root: &Path, force: bool) -> Result<u8, Error> {
-    prepare_rendering();
     let loaded = load_specs(path)?;
     print_warnings(&loaded.warnings);
     let options = options_for(out_root);
@@ -296,7 +292,6 @@ fn spec_names(specs: &[crate::validate::ValidSpec]) -> std::collections::HashSet
 }
 
 fn check(path: &Path, out_root: &Path) -> Result<u8, Error> {
-    prepare_rendering();
     let loaded = load_specs(path)?;
     print_warnings(&loaded.warnings);
     let options = options_for(out_root);

@@ -25,8 +25,7 @@ pub mod yaml;
 mod pipeline;
 
 pub use pipeline::{
-    Error, LoadOptions, Loaded, check_options, load_specs, load_specs_with, prepare_rendering,
-    render_plans,
+    Error, LoadOptions, Loaded, check_options, load_specs, load_specs_with, render_plans,
 };
 
 /// Where specs are looked for when no PATH is given.

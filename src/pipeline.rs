@@ -199,12 +199,6 @@ pub fn render_plans(specs: &[ValidSpec], options: &RenderOptions) -> Result<Vec<
     .collect()
 }
 
-/// For commands that will render: compile the shared templates on another
-/// core while the specs are read and validated.
-pub fn prepare_rendering() {
-    std::thread::spawn(|| renderer().warm_up());
-}
-
 /// The template environment, built on first use and shared by every thread.
 fn renderer() -> &'static Renderer {
     static RENDERER: std::sync::OnceLock<Renderer> = std::sync::OnceLock::new();

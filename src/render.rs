@@ -67,18 +67,6 @@ impl Renderer {
         Renderer { env }
     }
 
-    /// Compile the templates every render needs, ahead of time (on a helper
-    /// thread while specs are read and validated).
-    pub fn warm_up(&self) {
-        for (name, _) in SHARED_TEMPLATES
-            .iter()
-            .filter(|(n, _)| n.starts_with("common/"))
-        {
-            // A broken template reports itself when it is really used.
-            let _ = self.env.get_template(name);
-        }
-    }
-
     pub fn render(&self, name: &str, context: &Value) -> Result<String, minijinja::Error> {
         self.env.get_template(name)?.render(context)
     }

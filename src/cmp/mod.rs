@@ -24,7 +24,6 @@ pub fn generate(
     path: &Path,
     env: &BTreeMap<String, String>,
 ) -> Result<(String, Vec<String>), Error> {
-    crate::prepare_rendering();
     let settings = PluginSettings::from_env(env)?;
     let root = std::env::current_dir()
         .map_err(|e| Error::Usage(format!("cannot read the working directory: {e}")))?;
