@@ -239,7 +239,7 @@ fn print_stdout(text: &str) {
 }
 
 /// Specs rendered and written per batch: bounds memory for large fleets
-/// (a plan is ~60 KB) while keeping the syncs per batch few.
+/// (a plan is ~60 KB).
 const BATCH: usize = 512;
 
 fn render(path: &Path, out_root: &Path, force: bool) -> Result<u8, Error> {
@@ -247,13 +247,15 @@ fn render(path: &Path, out_root: &Path, force: bool) -> Result<u8, Error> {
     print_warnings(&loaded.warnings);
     let options = options_for(out_root);
     check_options(&loaded.specs, &options)?;
-    let (mut writer, notes) = output::Writer::open(out_root, force)?;
-    writer.preflight(
-        loaded
-            .specs
-            .iter()
-            .map(|s| s.cluster.metadata.name.as_str()),
-    )?;
+    let (mut writer, mut notes) = output::Writer::open(out_root, force)?;
+    notes.extend(
+        writer.preflight(
+            loaded
+                .specs
+                .iter()
+                .map(|s| s.cluster.metadata.name.as_str()),
+        )?,
+    );
     let mut text = String::new();
     for note in notes {
         text.push_str(&format!("note: {note}\n"));

@@ -105,16 +105,42 @@ pub(super) fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// sha256 of zero bytes. pgrender never writes an empty file: an empty one
+/// is what a power cut leaves of a render that had not reached the disk yet
+/// (see `write`), and holds nothing a person could lose.
+const EMPTY_FILE_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
 /// Refuse to replace a folder pgrender does not own: files not listed in
 /// its CHECKSUMS, or (without `force`) generated files edited by hand.
-pub(super) fn check_owned(dir: &Path, existing: &Existing, force: bool) -> Result<(), OutputError> {
-    if existing.hashes.is_empty() {
-        return Ok(());
-    }
+/// Files left empty by a power cut are not edits; the returned note says
+/// which ones the render regenerates.
+pub(super) fn check_owned(
+    dir: &Path,
+    existing: &Existing,
+    force: bool,
+) -> Result<Option<String>, OutputError> {
+    let is_empty =
+        |path: &str| existing.hashes.get(path).map(String::as_str) == Some(EMPTY_FILE_SHA256);
     let refuse = |message: String| OutputError::Refused {
         path: dir.to_path_buf(),
         message,
     };
+    if existing.hashes.is_empty() {
+        return Ok(None);
+    }
+    if existing.hashes.keys().all(|path| is_empty(path)) {
+        return Ok(Some(format!(
+            "{}: every file was empty, as a power cut shortly after a render leaves them; regenerated",
+            dir.display()
+        )));
+    }
+    if is_empty(CHECKSUMS) {
+        // Not even --force: without the list, files of the operator's own
+        // could not be told apart, and the swap would delete them.
+        return Err(refuse(format!(
+            "{CHECKSUMS} is empty, as a power cut shortly after a render leaves it, so pgrender cannot tell its own files from edits or files of yours; look at them (git status, git diff), then delete the folder and render again"
+        )));
+    }
     let listed = existing.listed.as_ref().ok_or_else(|| {
         refuse(format!(
             "holds files but no readable {CHECKSUMS}, so pgrender did not write it; move the files away or pick another --out-root"
@@ -132,26 +158,126 @@ pub(super) fn check_owned(dir: &Path, existing: &Existing, force: bool) -> Resul
             foreign.join(", ")
         )));
     }
-    if !force {
-        let edited: Vec<&str> = existing
-            .hashes
-            .iter()
-            .filter(|(p, hash)| listed.get(p.as_str()).is_some_and(|h| h != *hash))
-            .map(|(p, _)| p.as_str())
-            .collect();
-        if !edited.is_empty() {
-            return Err(refuse(format!(
-                "generated files were edited by hand: {}; put the change into the spec, or pass --force to overwrite them",
-                edited.join(", ")
-            )));
-        }
+    let (emptied, edited): (Vec<&str>, Vec<&str>) = existing
+        .hashes
+        .iter()
+        .filter(|(p, hash)| listed.get(p.as_str()).is_some_and(|h| h != *hash))
+        .map(|(p, _)| p.as_str())
+        .partition(|p| is_empty(p));
+    if !edited.is_empty() && !force {
+        return Err(refuse(format!(
+            "generated files were edited by hand: {}; put the change into the spec, or pass --force to overwrite them",
+            edited.join(", ")
+        )));
     }
-    Ok(())
+    Ok((!emptied.is_empty()).then(|| {
+        format!(
+            "{}: {} {} empty, as a power cut shortly after a render leaves them; regenerated",
+            dir.display(),
+            emptied.join(", "),
+            if emptied.len() == 1 { "was" } else { "were" }
+        )
+    }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn hash(text: &str) -> String {
+        sha256_hex(text.as_bytes())
+    }
+
+    /// A folder as a render left it (`files` with their content), after
+    /// which the files named in `now` got the content given there.
+    fn folder(files: &[(&str, &str)], now: &[(&str, &str)]) -> Existing {
+        let listed: BTreeMap<String, String> = files
+            .iter()
+            .map(|(p, c)| (p.to_string(), hash(c)))
+            .collect();
+        let checksums: String = listed.iter().map(|(p, h)| format!("{h}  {p}\n")).collect();
+        let mut hashes = listed.clone();
+        hashes.insert(CHECKSUMS.into(), hash(&checksums));
+        for (path, content) in now {
+            hashes.insert(path.to_string(), hash(content));
+        }
+        // What read_existing finds in a CHECKSUMS that was emptied: no entries.
+        let emptied = now.iter().any(|(path, _)| *path == CHECKSUMS);
+        let listed = if emptied {
+            parse_checksums("")
+        } else {
+            Some(listed)
+        };
+        Existing { hashes, listed }
+    }
+
+    const RENDERED: [(&str, &str); 2] = [("a.yaml", "# a\n"), ("b/c.yaml", "# c\n")];
+
+    fn message(result: Result<Option<String>, OutputError>) -> String {
+        match result {
+            Err(e) => e.to_string(),
+            Ok(note) => panic!("expected a refusal, got Ok({note:?})"),
+        }
+    }
+
+    #[test]
+    fn the_empty_file_hash_is_the_sha256_of_nothing() {
+        assert_eq!(sha256_hex(b""), EMPTY_FILE_SHA256);
+    }
+
+    #[test]
+    fn files_left_empty_by_a_power_cut_are_regenerated_not_refused_as_edits() {
+        let dir = Path::new("out/pg");
+        let existing = folder(&RENDERED, &[("b/c.yaml", "")]);
+        let note = check_owned(dir, &existing, false).expect("not an edit");
+        assert_eq!(
+            note.as_deref(),
+            Some(
+                "out/pg: b/c.yaml was empty, as a power cut shortly after a render leaves them; regenerated"
+            )
+        );
+
+        let all_empty = folder(
+            &RENDERED,
+            &[("a.yaml", ""), ("b/c.yaml", ""), (CHECKSUMS, "")],
+        );
+        let note = check_owned(dir, &all_empty, false).expect("nothing to lose");
+        assert!(note.expect("a note").contains("every file was empty"));
+    }
+
+    #[test]
+    fn an_empty_file_does_not_hide_a_real_edit_beside_it() {
+        let existing = folder(&RENDERED, &[("a.yaml", "# a, tuned\n"), ("b/c.yaml", "")]);
+        let text = message(check_owned(Path::new("out/pg"), &existing, false));
+        assert!(text.contains("edited by hand: a.yaml;"), "{text}");
+        assert_eq!(
+            check_owned(Path::new("out/pg"), &existing, true).expect("forced"),
+            Some("out/pg: b/c.yaml was empty, as a power cut shortly after a render leaves them; regenerated".into())
+        );
+    }
+
+    #[test]
+    fn an_empty_checksums_file_is_refused_even_with_force() {
+        let existing = folder(&RENDERED, &[(CHECKSUMS, "")]);
+        for force in [false, true] {
+            let text = message(check_owned(Path::new("out/pg"), &existing, force));
+            assert!(text.contains("CHECKSUMS is empty"), "{text}");
+            assert!(
+                text.contains("delete the folder and render again"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_empty_file_pgrender_did_not_list_is_still_foreign() {
+        let existing = folder(&RENDERED, &[("mine.txt", "")]);
+        let text = message(check_owned(Path::new("out/pg"), &existing, true));
+        assert!(
+            text.contains("did not generate (not in CHECKSUMS): mine.txt"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn checksums_parse_strictly() {

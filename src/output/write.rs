@@ -1,16 +1,18 @@
 //! Writing output folders so that each one changes all at once or not at all.
 //!
-//! Each new tree is written in a staging folder beside its target; once a
-//! batch is staged, one `syncfs` makes all of it durable, then each staging
-//! folder is swapped in with one `renameat2(RENAME_EXCHANGE)`. At every
-//! instant (and after a power cut) a target path holds either the complete
-//! old tree or the complete new one. Where the file
-//! system cannot exchange, two renames are used and the next run repairs a
-//! crash between them (see `recover`). The output root is locked (`flock`)
-//! for the whole run, so two renders never interleave.
+//! Each new tree is written in a staging folder beside its target, then
+//! swapped in with one `renameat2(RENAME_EXCHANGE)`: a reader, or a render
+//! that is killed, sees a target path hold either the complete old tree or
+//! the complete new one. Where the file system cannot exchange, two renames
+//! are used and the next run repairs a crash between them (see `recover`).
+//! The output root is locked (`flock`) for the whole run, so two renders
+//! never interleave.
 //!
-//! One sync per batch instead of one per file is what lets a fleet of
-//! thousands of folders render in seconds.
+//! Nothing is flushed to disk, just as `git checkout` does not flush the work
+//! tree it writes: a sync waits for a journal commit, which costs more than
+//! writing the files does. The price is that a power cut shortly after a render can leave
+//! empty files in a swapped-in folder (ext4 delayed allocation); the next
+//! render recognises those and regenerates them (`existing::check_owned`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File, TryLockError};
@@ -58,23 +60,25 @@ impl Writer {
     }
 
     /// Check every folder that will be written before any is touched, so a
-    /// refusal leaves the whole tree as it was.
+    /// refusal leaves the whole tree as it was. Returns notes about files
+    /// that will be regenerated without being edits (left empty by a power cut).
     pub fn preflight<'a>(
         &mut self,
         names: impl IntoIterator<Item = &'a str>,
-    ) -> Result<(), OutputError> {
+    ) -> Result<Vec<String>, OutputError> {
+        let mut notes = Vec::new();
         for name in names {
             let dir = self.out_root.join(name);
             let existing = read_existing(&dir)?;
             if let Some(found) = &existing {
-                check_owned(&dir, found, self.force)?;
+                notes.extend(check_owned(&dir, found, self.force)?);
             }
             self.existing.insert(
                 name.to_string(),
                 existing.map(|Existing { hashes, .. }| hashes),
             );
         }
-        Ok(())
+        Ok(notes)
     }
 
     /// Write one batch of plans (all names passed to `preflight` before).
@@ -105,7 +109,6 @@ impl Writer {
         })
         .into_iter()
         .collect::<Result<Vec<()>, OutputError>>()?;
-        make_durable(&self.out_root)?;
         for (plan, staging, target, existed) in staged {
             if existed {
                 swap(&self.out_root, &staging, &target, &plan.name)?;
@@ -116,9 +119,6 @@ impl Writer {
                 outcomes.push(WriteOutcome::Created(target));
             }
         }
-        // No second sync: a swap the disk has not recorded yet leaves the old
-        // tree in place after a power cut, which is still a whole tree; the
-        // next render redoes it. Each sync is a journal commit (milliseconds).
         Ok(outcomes)
     }
 }
@@ -192,25 +192,8 @@ fn write_staging(staging: &Path, plan: &Plan) -> Result<(), OutputError> {
         let mut file = File::create(&path).map_err(OutputError::io(&path))?;
         file.write_all(content.as_bytes())
             .map_err(OutputError::io(&path))?;
-        #[cfg(not(target_os = "linux"))]
-        file.sync_all().map_err(OutputError::io(&path))?;
     }
     Ok(())
-}
-
-/// Everything written so far under `dir` reaches the disk: `syncfs` on
-/// Linux (one call for the whole file system), the folder's fsync elsewhere
-/// (files were synced as they were written).
-fn make_durable(dir: &Path) -> Result<(), OutputError> {
-    let handle = File::open(dir).map_err(OutputError::io(dir))?;
-    #[cfg(target_os = "linux")]
-    {
-        rustix::fs::syncfs(&handle).map_err(|e| OutputError::io(dir)(e.into()))
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        handle.sync_all().map_err(OutputError::io(dir))
-    }
 }
 
 /// Swap the staging tree into `target`; afterwards `staging` holds the old tree.

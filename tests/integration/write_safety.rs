@@ -167,3 +167,61 @@ fn a_concurrent_render_is_refused_with_a_clear_message() {
     drop(held);
     assert_eq!(render(&ws).status.code(), Some(0));
 }
+
+/// What a power cut shortly after a render leaves on ext4 (render does not
+/// flush): the new folder in place with some or all of its files empty.
+fn empty_out(ws: &Workspace, files: &[&str]) {
+    for file in files {
+        ws.write(&format!("out/postgresql/{file}"), "");
+    }
+}
+
+#[test]
+fn files_emptied_by_a_power_cut_are_regenerated_with_a_note() {
+    let ws = Workspace::rendered();
+    let rendered = ws.out();
+    empty_out(&ws, &["values/values.yaml", "README.md"]);
+    let o = render(&ws);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(
+            "note: out/postgresql: README.md, values/values.yaml were empty, as a power cut shortly after a render leaves them; regenerated"
+        ),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(rendered, ws.out());
+
+    let all: Vec<&str> = rendered
+        .keys()
+        .map(|k| k.strip_prefix("postgresql/").expect("one folder"))
+        .collect();
+    empty_out(&ws, &all);
+    let o = render(&ws);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("every file was empty"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(rendered, ws.out());
+}
+
+#[test]
+fn an_emptied_checksums_file_stops_render_even_with_force() {
+    let ws = Workspace::rendered();
+    ws.write("out/postgresql/notes.txt", "mine\n");
+    empty_out(&ws, &["CHECKSUMS"]);
+    let before = ws.out();
+    for args in [
+        &["render", "ref", "--out-root", "out"][..],
+        &["render", "ref", "--out-root", "out", "--force"],
+    ] {
+        let o = ws.run(args);
+        assert_error(
+            &o,
+            "CHECKSUMS is empty, as a power cut shortly after a render leaves it",
+        );
+        assert_eq!(before, ws.out(), "notes.txt and the rest stay as they were");
+    }
+}
