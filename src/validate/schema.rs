@@ -40,7 +40,7 @@ fn validator() -> &'static jsonschema::Validator {
 fn walkable() -> Option<&'static Node> {
     static WALKABLE: OnceLock<Option<Node>> = OnceLock::new();
     WALKABLE
-        .get_or_init(|| schema_eval::load(COMMITTED_SCHEMA))
+        .get_or_init(|| schema_eval::load(schema_eval::WALK_SCHEMA))
         .as_ref()
 }
 
