@@ -16,6 +16,17 @@ command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -q
 [ -x "$PY" ] || { python3 -m venv target/bench-venv && "$PY" -m pip install -q jinja2 pyyaml jsonschema; }
 cargo build --release --locked -q
 scripts/build-static -q >/dev/null
+# The two reference programs (benches/floor_*.rs), built like the shipped
+# binary: static, non-PIE, `dist` profile.
+host=$(rustc -vV | sed -n 's/^host: //p')
+RUSTFLAGS="-C target-feature=+crt-static -C relocation-model=static" \
+  cargo build --profile dist --locked -q --target "$host" --target-dir target/static \
+  --bench floor_write --bench floor_compile --message-format=json |
+  python3 -c 'import json,sys,shutil
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m.get("executable"):
+        shutil.copy(m["executable"], "target/static/" + m["target"]["name"])'
 
 # Deleting a million files makes this ext4 file system (mounted with
 # `discard`) slow to create files for minutes, which would be charged to the
@@ -31,8 +42,7 @@ python3 benches/make_fleet.py 10000 "$W/fleet-10k"
 
 # Output of the timed runs is moved aside the same way.
 mkdir -p "$W/trash"
-# `sync` too: render makes its output durable with syncfs, which would
-# otherwise also wait for whatever earlier runs left unflushed.
+# `sync` too, so no run pays for writing back what an earlier one left.
 aside() { echo "mv -f $W/$1 $W/trash/$1-\$(date +%s%N) 2>/dev/null; sync"; }
 
 bench() { # name runs prepare command...
@@ -41,6 +51,8 @@ bench() { # name runs prepare command...
     --export-json "$W/$name.json" -n "$name" "$*" >/dev/null
 }
 bench noop 40 "sync" /bin/true
+bench floor-write 40 "sh -c '$(aside floor-out)'" target/static/floor_write "$W/floor-out"
+bench floor-compile 40 "sync" target/static/floor_compile
 bench render-1 40 "sh -c '$(aside out-1)'" "$PG" render kubernetes/specs --out-root "$W/out-1"
 bench generate-1 40 "sync" "$PG" generate kubernetes/specs
 bench render-1-pie 40 "sh -c '$(aside out-1)'" "$PIE" render kubernetes/specs --out-root "$W/out-1"
