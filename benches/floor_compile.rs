@@ -1,21 +1,15 @@
-//! A reference point for `benches/run.sh`, not a benchmark of pgrender: a
-//! process that only compiles, with pgrender's minijinja settings, the
-//! templates one `render` of the reference spec compiles. Its time is what
-//! that costs in a fresh process (in a warm loop, about a third of that).
+//! A reference point for `benches/run.sh`, not a benchmark of a whole
+//! render: a process that only compiles, in pgrender's own template
+//! environment, the templates one `render` of the reference spec uses. Its
+//! time is what that costs in a fresh process (in a warm loop, about a third
+//! of that).
 //!
 //! Usage: floor_compile
 
-use minijinja::Environment;
-use minijinja::syntax::SyntaxConfig;
-
-macro_rules! templates {
-    ($($path:literal),* $(,)?) => {
-        [$(($path, include_str!(concat!("../templates/", $path)))),*]
-    };
-}
+use pgrender::render::Renderer;
 
 /// Every template a Bitnami render uses (`src/render.rs`, `src/backend/bitnami.rs`).
-const TEMPLATES: [(&str, &str); 14] = templates![
+const TEMPLATES: [&str; 14] = [
     "bitnami/README.md",
     "bitnami/values.yaml",
     "bitnami/application.yaml",
@@ -33,17 +27,8 @@ const TEMPLATES: [(&str, &str); 14] = templates![
 ];
 
 fn main() {
-    let mut env = Environment::new();
-    env.set_syntax(
-        SyntaxConfig::builder()
-            .trim_blocks(true)
-            .lstrip_blocks(true)
-            .keep_trailing_newline(true)
-            .build()
-            .expect("the default delimiters are valid"),
-    );
-    for (name, source) in TEMPLATES {
-        env.add_template(name, source).expect("the template compiles");
+    let renderer = Renderer::new();
+    for name in TEMPLATES {
+        renderer.compile(name).expect("the template compiles");
     }
-    std::hint::black_box(&env);
 }

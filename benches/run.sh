@@ -45,19 +45,24 @@ mkdir -p "$W/trash"
 # `sync` too, so no run pays for writing back what an earlier one left.
 aside() { echo "mv -f $W/$1 $W/trash/$1-\$(date +%s%N) 2>/dev/null; sync"; }
 
-bench() { # name runs prepare command...
+bench() { # name runs prepare command...   (each ROUND gets its own export)
   local name=$1 runs=$2 prepare=$3; shift 3
   hyperfine -N --style none --warmup 2 --runs "$runs" --prepare "$prepare" \
-    --export-json "$W/$name.json" -n "$name" "$*" >/dev/null
+    --export-json "$W/$name${ROUND:+.round$ROUND}.json" -n "$name" "$*" >/dev/null
 }
-bench noop 40 "sync" /bin/true
-bench floor-write 40 "sh -c '$(aside floor-out)'" target/static/floor_write "$W/floor-out"
-bench floor-compile 40 "sync" target/static/floor_compile
-bench render-1 40 "sh -c '$(aside out-1)'" "$PG" render kubernetes/specs --out-root "$W/out-1"
-bench generate-1 40 "sync" "$PG" generate kubernetes/specs
-bench render-1-pie 40 "sh -c '$(aside out-1)'" "$PIE" render kubernetes/specs --out-root "$W/out-1"
-bench generate-1-pie 40 "sync" "$PIE" generate kubernetes/specs
-bench check-1 40 "sync" "$PG" check kubernetes/specs --out-root "$W/out-check"
+# One-process rows: five short rounds in turn, pooled by summarize.py, so a
+# burst of noise on this shared machine lands on every row, not on one.
+for ROUND in 1 2 3 4 5; do
+  bench noop 8 "sync" /bin/true
+  bench floor-write 8 "sh -c '$(aside floor-out)'" target/static/floor_write "$W/floor-out"
+  bench floor-compile 8 "sync" target/static/floor_compile
+  bench render-1 8 "sh -c '$(aside out-1)'" "$PG" render kubernetes/specs --out-root "$W/out-1"
+  bench generate-1 8 "sync" "$PG" generate kubernetes/specs
+  bench render-1-pie 8 "sh -c '$(aside out-1)'" "$PIE" render kubernetes/specs --out-root "$W/out-1"
+  bench generate-1-pie 8 "sync" "$PIE" generate kubernetes/specs
+  bench check-1 8 "sync" "$PG" check kubernetes/specs --out-root "$W/out-check"
+done
+unset ROUND
 bench python-1 10 "sh -c '$(aside py-1)'" "$PY" benches/baseline.py kubernetes/specs "$W/py-1"
 bench render-1k 5 "sh -c '$(aside out-1k)'" "$PG" render "$W/fleet-1k" --out-root "$W/out-1k"
 bench python-1k 3 "sh -c '$(aside py-1k)'" "$PY" benches/baseline.py "$W/fleet-1k" "$W/py-1k"

@@ -9,10 +9,11 @@ import statistics
 import sys
 
 d = pathlib.Path(sys.argv[1])
-rows = {}
-for f in sorted(d.glob("*.json")):
+samples = {}
+for f in sorted(d.glob("*.json")):  # rounds of one row are pooled
     for r in json.loads(f.read_text())["results"]:
-        rows[r["command"]] = statistics.median(r["times"])
+        samples.setdefault(r["command"], []).extend(r["times"])
+rows = {name: statistics.median(times) for name, times in samples.items()}
 
 def ms(name):
     return rows[name] * 1000
