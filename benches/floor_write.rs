@@ -32,7 +32,9 @@ const FILES: [(&str, &[u8]); 11] = committed![
 ];
 
 fn main() {
-    let root = std::env::args().nth(1).expect("usage: floor_write OUT_ROOT");
+    let root = std::env::args()
+        .nth(1)
+        .expect("usage: floor_write OUT_ROOT");
     let root = Path::new(&root);
     let staging = root.join(".pgrender-staging-postgresql");
     std::fs::create_dir_all(&staging).expect("create the staging folder");
