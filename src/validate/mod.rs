@@ -9,6 +9,8 @@ pub mod quantity;
 mod rules;
 mod schema;
 mod schema_eval;
+#[cfg(test)]
+mod schema_walk_gen;
 
 pub use schema::{ScalarKind, scalar_kind};
 mod secrets;

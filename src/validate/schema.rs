@@ -9,7 +9,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
 use super::Report;
-use super::schema_eval::{self, Node};
+use super::schema_eval;
 use crate::yaml::escape;
 
 const COMMITTED_SCHEMA: &str = include_str!("../../schemas/pgcluster.schema.json");
@@ -35,15 +35,6 @@ fn validator() -> &'static jsonschema::Validator {
     })
 }
 
-/// The schema read for the direct walk (`None` if it uses keywords the walk
-/// does not evaluate; then every spec takes the compiled validator).
-fn walkable() -> Option<&'static Node> {
-    static WALKABLE: OnceLock<Option<Node>> = OnceLock::new();
-    WALKABLE
-        .get_or_init(|| schema_eval::load(schema_eval::WALK_SCHEMA))
-        .as_ref()
-}
-
 /// Report every schema violation in `value`. Keys in `skip_unknown` (JSON
 /// Pointers) are already reported by a more specific rule. Returns the
 /// pointers of the offending values (unknown fields included).
@@ -53,7 +44,9 @@ pub(super) fn check(
     skip_unknown: &[String],
 ) -> Vec<String> {
     let mut broken = Vec::new();
-    if walkable().is_some_and(|root| root.accepts(root, value)) {
+    // `WALK` is `None` if the schema uses keywords the walk does not
+    // evaluate; then every spec takes the compiled validator.
+    if schema_eval::WALK.is_some_and(|root| root.accepts(value)) {
         return broken;
     }
     for error in validator().iter_errors(value) {
