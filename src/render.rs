@@ -4,6 +4,7 @@
 //! YAML templates auto-escape with JSON quoting, so every spec string lands
 //! as one quoted scalar and cannot change the document's structure.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use minijinja::syntax::SyntaxConfig;
@@ -105,12 +106,18 @@ fn yaml_safe_formatter(
         .map_err(minijinja::Error::from)
 }
 
-/// `\uXXXX` for every character outside YAML's printable set (YAML 1.2, 5.1).
-fn escape_non_printable(text: &str) -> String {
-    let printable = |c: char| {
-        matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
-            || c >= '\u{10000}'
-    };
+/// YAML's printable set (YAML 1.2, 5.1).
+fn printable(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+        || c >= '\u{10000}'
+}
+
+/// `\uXXXX` for every character outside YAML's printable set; borrowed
+/// when there is none (almost always: every value of a render passes here).
+fn escape_non_printable(text: &str) -> Cow<'_, str> {
+    if text.chars().all(printable) {
+        return Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if printable(c) {
@@ -119,7 +126,7 @@ fn escape_non_printable(text: &str) -> String {
             out.push_str(&format!("\\u{:04x}", u32::from(c)));
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 impl Default for Renderer {
@@ -185,15 +192,22 @@ pub fn checksums<'a>(files: impl Iterator<Item = (&'a String, &'a String)>) -> S
         if path == CHECKSUMS {
             continue;
         }
-        let digest = Sha256::digest(content.as_bytes());
-        for byte in digest {
-            out.push_str(&format!("{byte:02x}"));
-        }
+        out.push_str(&sha256_hex(content.as_bytes()));
         out.push_str("  ");
         out.push_str(path);
         out.push('\n');
     }
     out
+}
+
+/// Lowercase hex sha256, as `sha256sum` prints it.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    Sha256::digest(bytes)
+        .iter()
+        .flat_map(|b| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0xf)]])
+        .map(char::from)
+        .collect()
 }
 
 fn header(path: &str, spec: &ValidSpec) -> String {

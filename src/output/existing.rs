@@ -3,10 +3,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
 use super::OutputError;
-use crate::render::CHECKSUMS;
+use crate::render::{CHECKSUMS, sha256_hex};
 
 /// Files of an existing output folder: relative path (with `/`) to bytes.
 pub(super) fn read_tree(dir: &Path) -> Result<Option<BTreeMap<String, Vec<u8>>>, OutputError> {
@@ -95,13 +93,6 @@ fn parse_checksums(text: &str) -> Option<BTreeMap<String, String>> {
             let valid = hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit());
             valid.then(|| (path.to_string(), hash.to_ascii_lowercase()))
         })
-        .collect()
-}
-
-pub(super) fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
         .collect()
 }
 

@@ -20,8 +20,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::OutputError;
-use super::existing::{Existing, check_owned, read_existing, sha256_hex};
-use crate::render::Plan;
+use super::existing::{Existing, check_owned, read_existing};
+use crate::render::{Plan, sha256_hex};
 
 const STAGING_PREFIX: &str = ".pgrender-staging-";
 const OLD_PREFIX: &str = ".pgrender-old-";

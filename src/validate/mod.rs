@@ -17,6 +17,8 @@ mod secrets;
 mod text;
 mod walk;
 
+use serde::Deserialize;
+
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::SpecFile;
 use crate::spec::PostgresCluster;
@@ -124,12 +126,17 @@ pub fn check_file(file: &SpecFile) -> Result<ValidSpec, Diagnostics> {
     broken.extend(secret_fields);
     // Fields the schema rejected are dropped (their defaults stand in), so
     // the semantic rules still check everything else in the same run.
-    let mut readable = file.document.value.clone();
-    for pointer in &broken {
-        remove_pointer(&mut readable, pointer);
-    }
     let schema_clean = report.is_clean();
-    match serde_json::from_value::<PostgresCluster>(readable) {
+    let typed = if broken.is_empty() {
+        PostgresCluster::deserialize(&file.document.value)
+    } else {
+        let mut readable = file.document.value.clone();
+        for pointer in &broken {
+            remove_pointer(&mut readable, pointer);
+        }
+        PostgresCluster::deserialize(&readable)
+    };
+    match typed {
         Ok(cluster) => {
             let mut semantic = Report::new(file);
             rules::check(&cluster, &mut semantic);
