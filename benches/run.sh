@@ -17,9 +17,9 @@ command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -q
 cargo build --release --locked -q
 scripts/build-static -q >/dev/null
 # The two reference programs (benches/floor_*.rs), built like the shipped
-# binary: static, non-PIE, `dist` profile.
+# binary: static, non-PIE, `dist` profile, hot functions side by side.
 host=$(rustc -vV | sed -n 's/^host: //p')
-RUSTFLAGS="-C target-feature=+crt-static -C relocation-model=static" \
+RUSTFLAGS="$(scripts/build-static --rustflags)" \
   cargo build --profile dist --locked -q --target "$host" --target-dir target/static \
   --bench floor_write --bench floor_compile --message-format=json |
   python3 -c 'import json,sys,shutil
