@@ -200,6 +200,26 @@ pub fn checksums<'a>(files: impl Iterator<Item = (&'a String, &'a String)>) -> S
     out
 }
 
+/// `text` with every run of blank lines cut to one (in one pass: the README
+/// is the largest file of a render).
+fn single_blank_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // Newlines at the end of `out`: a third in a row would start a second blank line.
+    let mut newlines = 0;
+    for line in text.split_inclusive('\n') {
+        if line == "\n" {
+            if newlines >= 2 {
+                continue;
+            }
+            newlines += 1;
+        } else {
+            newlines = usize::from(line.ends_with('\n'));
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 /// Lowercase hex sha256, as `sha256sum` prints it.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -291,9 +311,7 @@ pub fn render_spec(
     for mut file in files {
         if file.path.ends_with(".md") {
             // Templates assembled from parts leave stray blank lines; one is enough in Markdown.
-            while file.content.contains("\n\n\n") {
-                file.content = file.content.replace("\n\n\n", "\n\n");
-            }
+            file.content = single_blank_lines(&file.content);
         }
         // Exactly one trailing newline, whatever the template's last tag did.
         let content = format!(
@@ -318,6 +336,18 @@ mod tests {
     use super::*;
     use crate::spec::ClusterSpec;
     use crate::yaml::parse_stream;
+
+    #[test]
+    fn blank_line_runs_become_one_blank_line() {
+        assert_eq!(
+            single_blank_lines("a\n\n\n\n\nb\n\n\nc\n\nd\ne\n"),
+            "a\n\nb\n\nc\n\nd\ne\n"
+        );
+        assert_eq!(single_blank_lines("\n\n\n"), "\n\n");
+        assert_eq!(single_blank_lines(""), "");
+        // Lines holding only spaces are not blank here, as before.
+        assert_eq!(single_blank_lines("a\n \n\n\nb"), "a\n \n\nb");
+    }
 
     #[test]
     fn every_embedded_template_compiles() {
