@@ -5,6 +5,8 @@
 
 use std::path::Path;
 
+#[path = "src/validate/numbers.rs"]
+mod numbers;
 #[path = "src/validate/schema_walk_gen.rs"]
 mod schema_walk_gen;
 
@@ -13,6 +15,7 @@ const SCHEMA: &str = "schemas/pgcluster.schema.json";
 fn main() {
     println!("cargo::rerun-if-changed={SCHEMA}");
     println!("cargo::rerun-if-changed=src/validate/schema_walk_gen.rs");
+    println!("cargo::rerun-if-changed=src/validate/numbers.rs");
     let text = std::fs::read_to_string(SCHEMA).expect("the committed schema is readable");
     let schema: serde_json::Value =
         serde_json::from_str(&text).expect("the committed schema is JSON");

@@ -5,6 +5,7 @@
 
 mod fleet;
 pub mod net;
+mod numbers;
 pub mod quantity;
 mod rules;
 mod schema;

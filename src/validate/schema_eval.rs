@@ -20,6 +20,8 @@
 
 use serde_json::Value;
 
+use super::numbers::exact_f64;
+
 /// One schema object: the draft-07 keywords our generated schema uses.
 /// Absent keywords are `Node::ANY`'s (no constraint).
 pub(super) struct Node {
@@ -196,18 +198,6 @@ impl Literal {
             _ => false,
         }
     }
-}
-
-/// The number as f64 when that loses nothing.
-fn exact_f64(number: &serde_json::Number) -> Option<f64> {
-    const EXACT: u64 = 1 << 53;
-    if let Some(u) = number.as_u64() {
-        return (u <= EXACT).then_some(u as f64);
-    }
-    if let Some(i) = number.as_i64() {
-        return (i.unsigned_abs() <= EXACT).then_some(i as f64);
-    }
-    number.as_f64()
 }
 
 #[cfg(test)]

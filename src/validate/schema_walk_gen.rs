@@ -13,6 +13,8 @@ use std::fmt::Write;
 
 use serde_json::{Map, Value};
 
+use super::numbers::exact_f64;
+
 /// Keywords that never make a value invalid: skipped.
 const ANNOTATIONS: [&str; 4] = ["title", "description", "default", "$schema"];
 
@@ -126,12 +128,9 @@ impl Generator<'_> {
                 },
                 "required" => format!("required: &[{}]", strings(value, &here)?),
                 "items" => format!("items: Some(&{})", self.node(value, &here)?),
-                "minItems" | "minLength" | "maxLength" => {
-                    let n = value
-                        .as_u64()
-                        .ok_or_else(|| format!("{here}: not a non-negative integer"))?;
-                    format!("{}: Some({n})", snake_case(keyword))
-                }
+                "minItems" => format!("min_items: Some({})", count(value, &here)?),
+                "minLength" => format!("min_length: Some({})", count(value, &here)?),
+                "maxLength" => format!("max_length: Some({})", count(value, &here)?),
                 "minimum" | "maximum" => {
                     let n = exact_number(value).ok_or_else(|| format!("{here}: not a number"))?;
                     format!("{keyword}: Some({n})")
@@ -241,24 +240,13 @@ fn strings(value: &Value, at: &str) -> Result<String, String> {
 /// An f64 literal, only for numbers f64 holds exactly (the walk compares
 /// numbers as f64).
 fn exact_number(value: &Value) -> Option<String> {
-    const EXACT: u64 = 1 << 53;
-    let n = value.as_number()?;
-    let exact = if let Some(u) = n.as_u64() {
-        (u <= EXACT).then_some(u as f64)
-    } else if let Some(i) = n.as_i64() {
-        (i.unsigned_abs() <= EXACT).then_some(i as f64)
-    } else {
-        n.as_f64().filter(|f| f.is_finite())
-    }?;
+    let exact = exact_f64(value.as_number()?)?;
     Some(format!("{exact:?}_f64"))
 }
 
-fn snake_case(keyword: &str) -> String {
-    keyword
-        .chars()
-        .flat_map(|c| {
-            let lower = c.to_ascii_lowercase();
-            (c != lower).then_some('_').into_iter().chain([lower])
-        })
-        .collect()
+/// `minItems`, `minLength`, `maxLength`.
+fn count(value: &Value, at: &str) -> Result<u64, String> {
+    value
+        .as_u64()
+        .ok_or_else(|| format!("{at}: not a non-negative integer"))
 }
