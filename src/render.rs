@@ -83,6 +83,11 @@ fn all_templates() -> impl Iterator<Item = &'static (&'static str, &'static str)
     SHARED_TEMPLATES.iter().chain(backend::templates())
 }
 
+/// The name of every embedded template (`backend/name` or `common/name`).
+pub fn template_names() -> impl Iterator<Item = &'static str> {
+    all_templates().map(|(name, _)| *name)
+}
+
 /// JSON quoting (the `.yaml` auto-escape) makes every value one YAML
 /// double-quoted scalar, but JSON leaves characters raw that YAML does not
 /// allow in a document (DEL, C1 controls, U+FFFE/U+FFFF): escape those too,
