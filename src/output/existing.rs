@@ -182,11 +182,12 @@ mod tests {
     /// A folder as a render left it (`files` with their content), after
     /// which the files named in `now` got the content given there.
     fn folder(files: &[(&str, &str)], now: &[(&str, &str)]) -> Existing {
-        let listed: BTreeMap<String, String> = files
+        let contents: BTreeMap<String, String> = files
             .iter()
-            .map(|(p, c)| (p.to_string(), hash(c)))
+            .map(|(p, c)| (p.to_string(), c.to_string()))
             .collect();
-        let checksums: String = listed.iter().map(|(p, h)| format!("{h}  {p}\n")).collect();
+        let checksums = crate::render::checksums(contents.iter());
+        let listed = parse_checksums(&checksums).expect("render writes a parsable CHECKSUMS");
         let mut hashes = listed.clone();
         hashes.insert(CHECKSUMS.into(), hash(&checksums));
         for (path, content) in now {
