@@ -10,9 +10,10 @@
 //!
 //! Nothing is flushed to disk, just as `git checkout` does not flush the work
 //! tree it writes: a sync waits for a journal commit, which costs more than
-//! writing the files does. The price is that a power cut shortly after a render can leave
-//! empty files in a swapped-in folder (ext4 delayed allocation); the next
-//! render recognises those and regenerates them (`existing::check_owned`).
+//! writing the files does. The price is that a power cut shortly after a
+//! render can leave empty files in a swapped-in folder (ext4 delayed
+//! allocation); the next render recognises those and regenerates them
+//! (`existing::check_owned`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File, TryLockError};
