@@ -100,6 +100,16 @@ fn yaml_safe_formatter(
     if *state.auto_escape() != minijinja::AutoEscape::Json || value.is_safe() {
         return minijinja::escape_formatter(out, state, value);
     }
+    // Most values (names, sizes, addresses) are printable ASCII with nothing
+    // JSON escapes: quoted as they are, without a serializer and a copy.
+    if let Some(text) = value.as_str()
+        && text.bytes().all(quoted_as_is)
+    {
+        return ["\"", text, "\""]
+            .into_iter()
+            .try_for_each(|part| out.write_str(part))
+            .map_err(minijinja::Error::from);
+    }
     let json = serde_json::to_string(value).map_err(|e| {
         minijinja::Error::new(
             minijinja::ErrorKind::BadSerialization,
@@ -111,6 +121,16 @@ fn yaml_safe_formatter(
         .map_err(minijinja::Error::from)
 }
 
+/// A byte JSON (and so the YAML double-quoted scalar) keeps as it is.
+fn quoted_as_is(b: u8) -> bool {
+    (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\'
+}
+
+/// An ASCII byte in YAML's printable set (`printable`, for one byte).
+fn printable_ascii(b: u8) -> bool {
+    (b' '..=b'~').contains(&b) || matches!(b, b'\t' | b'\n' | b'\r')
+}
+
 /// YAML's printable set (YAML 1.2, 5.1).
 fn printable(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
@@ -120,7 +140,9 @@ fn printable(c: char) -> bool {
 /// `\uXXXX` for every character outside YAML's printable set; borrowed
 /// when there is none (almost always: every value of a render passes here).
 fn escape_non_printable(text: &str) -> Cow<'_, str> {
-    if text.chars().all(printable) {
+    // Byte test first: it covers all-ASCII text (nearly every value) and
+    // the compiler vectorises it; the char test is for the rest.
+    if text.bytes().all(printable_ascii) || text.chars().all(printable) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -341,6 +363,22 @@ mod tests {
     use super::*;
     use crate::spec::ClusterSpec;
     use crate::yaml::parse_stream;
+
+    #[test]
+    fn byte_shortcuts_agree_with_the_full_rules() {
+        for b in 0..=0x7f_u8 {
+            let text = char::from(b).to_string();
+            // The long way: JSON quoting, then YAML's non-printables.
+            let json = serde_json::to_string(&text).unwrap();
+            let unchanged = escape_non_printable(&json) == format!("\"{text}\"");
+            assert_eq!(quoted_as_is(b), unchanged, "byte {b:#04x}");
+            assert_eq!(
+                printable_ascii(b),
+                printable(char::from(b)),
+                "byte {b:#04x}"
+            );
+        }
+    }
 
     #[test]
     fn blank_line_runs_become_one_blank_line() {
