@@ -225,10 +225,10 @@ fn options_for(out_root: &Path) -> RenderOptions {
 }
 
 fn print_warnings(warnings: &[String]) {
-    let mut err = std::io::stderr().lock();
-    for warning in warnings {
-        let _ = writeln!(err, "warning: {warning}");
-    }
+    // One write: stderr is unbuffered, and `writeln!` would make three
+    // per warning, which a concurrent writer (ArgoCD's log) could split.
+    let text: String = warnings.iter().map(|w| format!("warning: {w}\n")).collect();
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 fn print_stdout(text: &str) {
