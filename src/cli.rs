@@ -159,20 +159,14 @@ pub fn main() -> ExitCode {
 }
 
 fn report_error(error: &Error) {
-    let mut err = std::io::stderr().lock();
-    match error {
-        Error::Invalid(diagnostics) => {
-            let _ = writeln!(err, "{diagnostics}");
-            let _ = writeln!(
-                err,
-                "error: {} problem(s) found; nothing was written",
-                diagnostics.0.len()
-            );
-        }
-        other => {
-            let _ = writeln!(err, "error: {other}");
-        }
-    }
+    let text = match error {
+        Error::Invalid(diagnostics) => format!(
+            "{diagnostics}\nerror: {} problem(s) found; nothing was written\n",
+            diagnostics.0.len()
+        ),
+        other => format!("error: {other}\n"),
+    };
+    print_stderr(&text);
 }
 
 /// Run one command. `Ok` carries the exit code (0, or 1 for drift).
@@ -225,9 +219,13 @@ fn options_for(out_root: &Path) -> RenderOptions {
 }
 
 fn print_warnings(warnings: &[String]) {
-    // One write: stderr is unbuffered, and `writeln!` would make three
-    // per warning, which a concurrent writer (ArgoCD's log) could split.
     let text: String = warnings.iter().map(|w| format!("warning: {w}\n")).collect();
+    print_stderr(&text);
+}
+
+/// stderr is unbuffered: `writeln!` makes a write per piece, and a
+/// concurrent writer (ArgoCD's log) could land between them. One write.
+fn print_stderr(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
@@ -318,11 +316,10 @@ fn check(path: &Path, out_root: &Path) -> Result<u8, Error> {
     let mut buffer = Vec::new();
     output::print_drift(&mut buffer, &drift).expect("writing to memory cannot fail");
     print_stdout(&String::from_utf8_lossy(&buffer));
-    let _ = writeln!(
-        std::io::stderr(),
-        "drift: {} file(s) differ from the specs; run `pgrender render` and commit the result",
+    print_stderr(&format!(
+        "drift: {} file(s) differ from the specs; run `pgrender render` and commit the result\n",
         drift.len()
-    );
+    ));
     Ok(EXIT_DRIFT)
 }
 
