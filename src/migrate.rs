@@ -64,7 +64,7 @@ pub fn guide(old_path: &Path, new_path: &Path) -> Result<String, Error> {
         }
     };
     let context = minijinja::context! { old => side(&old), new => side(&new) };
-    Renderer::new()
+    Renderer::single_use()
         .render("migration.md", &context)
         .map_err(|source| Error::Render {
             name: new.cluster.metadata.name.clone(),

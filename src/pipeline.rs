@@ -188,7 +188,13 @@ pub fn check_options(specs: &[ValidSpec], options: &RenderOptions) -> Result<(),
 /// Render every spec into its plan, on every core.
 pub fn render_plans(specs: &[ValidSpec], options: &RenderOptions) -> Result<Vec<Plan>, Error> {
     check_options(specs, options)?;
-    let renderer = renderer();
+    let single_use;
+    let renderer = if let [_] = specs {
+        single_use = Renderer::single_use();
+        &single_use
+    } else {
+        shared_renderer()
+    };
     crate::parallel::map(specs, |spec| {
         render_spec(spec, renderer, options).map_err(|source| Error::Render {
             name: spec.cluster.metadata.name.clone(),
@@ -199,8 +205,9 @@ pub fn render_plans(specs: &[ValidSpec], options: &RenderOptions) -> Result<Vec<
     .collect()
 }
 
-/// The template environment, built on first use and shared by every thread.
-fn renderer() -> &'static Renderer {
+/// The template environment for many specs, built on first use and shared
+/// by every thread and batch.
+fn shared_renderer() -> &'static Renderer {
     static RENDERER: std::sync::OnceLock<Renderer> = std::sync::OnceLock::new();
     RENDERER.get_or_init(Renderer::new)
 }

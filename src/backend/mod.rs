@@ -173,6 +173,24 @@ mod tests {
     use crate::spec::{Backend, ClusterSpec};
     use crate::validate::ValidSpec;
 
+    /// A one-spec run frees each compiled template after its render
+    /// (`Renderer::single_use`); that must not change a byte of any output.
+    #[test]
+    fn single_use_renders_what_the_shared_renderer_renders() {
+        for backend in [Backend::BitnamiPostgresqlHa, Backend::CloudnativePg] {
+            let spec = ClusterSpec {
+                backend,
+                ..ClusterSpec::default()
+            };
+            let valid = ValidSpec::unread("x.yaml", spec);
+            let options = RenderOptions::default();
+            let kept = render_spec(&valid, &Renderer::new(), &options).unwrap();
+            let single = render_spec(&valid, &Renderer::single_use(), &options).unwrap();
+            assert!(kept.files.contains_key("README.md"), "{backend:?}");
+            assert_eq!(single, kept, "{backend:?}");
+        }
+    }
+
     /// `generate` asks for manifests only: the same files minus the README
     /// and CHECKSUMS it would drop anyway, for both backends.
     #[test]
