@@ -263,9 +263,24 @@ pub(crate) fn cron_schedule(text: &str) -> Result<(), String> {
             "`{text}` uses L, W or #, which Kubernetes' cron parser does not support"
         ));
     }
+    if let Some(seven) = day_of_week_seven(fields[4]) {
+        return Err(format!(
+            "`{text}` has day of week `{seven}`; Kubernetes' cron parser takes 0-6 (0 is Sunday) or SUN-SAT"
+        ));
+    }
     croner::Cron::from_str(text)
         .map(|_| ())
         .map_err(|e| format!("`{text}` is not a valid cron schedule: {e}"))
+}
+
+/// A day-of-week value 7 (or more) as the start or end of a range: croner
+/// reads 7 as Sunday, robfig/cron rejects it, and so would the API server.
+fn day_of_week_seven(field: &str) -> Option<&str> {
+    field
+        .split(',')
+        .filter_map(|part| part.split('/').next())
+        .flat_map(|range| range.split('-'))
+        .find(|value| value.parse::<u32>().is_ok_and(|n| n > 6))
 }
 
 /// `L`, `5L`, `15W`, `LW`, `5#2`: Quartz syntax croner accepts and
@@ -364,5 +379,16 @@ mod tests {
                 .contains("L, W or #")
         );
         assert!(cron_schedule("0 2 * JUL WED").is_ok());
+    }
+
+    #[test]
+    fn cron_day_of_week_is_zero_to_six() {
+        for ok in ["0 2 * * 0", "0 2 * * 6", "0 2 * * 1-5/2", "0 2 * * SUN,SAT"] {
+            assert!(cron_schedule(ok).is_ok(), "{ok}");
+        }
+        for bad in ["0 2 * * 7", "0 2 * * 5-7", "0 2 * * 1,7", "0 2 * * 7/2"] {
+            let err = cron_schedule(bad).unwrap_err();
+            assert!(err.contains("0-6"), "{bad}: {err}");
+        }
     }
 }
