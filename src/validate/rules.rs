@@ -268,9 +268,29 @@ pub(crate) fn cron_schedule(text: &str) -> Result<(), String> {
             "`{text}` has day of week `{seven}`; Kubernetes' cron parser takes 0-6 (0 is Sunday) or SUN-SAT"
         ));
     }
+    // croner fills a table of every year from 1 to 9999 on each parse, 5% of
+    // a whole render's instructions; the common form needs none of that.
+    if is_plain_schedule(&fields) {
+        return Ok(());
+    }
     croner::Cron::from_str(text)
         .map(|_| ())
         .map_err(|e| format!("`{text}` is not a valid cron schedule: {e}"))
+}
+
+/// The ranges of the five fields, as robfig/cron (and so Kubernetes) reads them.
+const FIELD_RANGES: [(u8, u8); 5] = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 6)];
+
+/// Every field `*` or a number in its range (`0 2 * * *`): a schedule
+/// Kubernetes and croner both accept (a test checks it against croner).
+fn is_plain_schedule(fields: &[&str]) -> bool {
+    fields.len() == FIELD_RANGES.len()
+        && fields.iter().zip(FIELD_RANGES).all(|(field, (min, max))| {
+            *field == "*"
+                || (field.len() <= 2
+                    && field.bytes().all(|b| b.is_ascii_digit())
+                    && field.parse::<u8>().is_ok_and(|n| (min..=max).contains(&n)))
+        })
 }
 
 /// A day-of-week value 7 (or more) as the start or end of a range: croner
@@ -390,5 +410,30 @@ mod tests {
             let err = cron_schedule(bad).unwrap_err();
             assert!(err.contains("0-6"), "{bad}: {err}");
         }
+    }
+
+    /// The shortcut may only accept what croner accepts: every value of every
+    /// field (the others `*`), with and without a leading zero.
+    #[test]
+    fn plain_schedules_are_ones_croner_accepts() {
+        assert!(is_plain_schedule(&["0", "2", "*", "*", "*"]), "the default");
+        let mut plain = 0;
+        for field in 0..FIELD_RANGES.len() {
+            let values = (0..100).flat_map(|n| [n.to_string(), format!("{n:02}")]);
+            for value in values.chain(["*".to_string(), String::new(), "123".into()]) {
+                let mut fields = ["*"; 5];
+                fields[field] = &value;
+                if is_plain_schedule(&fields) {
+                    plain += 1;
+                    let text = fields.join(" ");
+                    assert!(croner::Cron::from_str(&text).is_ok(), "{text}");
+                    let (min, max) = FIELD_RANGES[field];
+                    let n: u8 = value.parse().unwrap_or(min);
+                    assert!((min..=max).contains(&n), "{text}");
+                }
+            }
+        }
+        // Each in-range value twice (`5` and `05`, or `15` twice), and `*`, per field.
+        assert_eq!(plain, 2 * (60 + 24 + 31 + 12 + 7) + 5);
     }
 }
