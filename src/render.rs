@@ -313,6 +313,24 @@ fn header(path: &str, spec: &ValidSpec) -> String {
     }
 }
 
+/// A rendered file as it is written: the header comment first, runs of
+/// blank lines cut to one in Markdown (templates assembled from parts leave
+/// stray ones), and exactly one trailing newline whatever the template's
+/// last tag did.
+fn finish(path: &str, rendered: String, spec: &ValidSpec) -> String {
+    let mut text = if path.ends_with(".md") {
+        single_blank_lines(&rendered)
+    } else {
+        rendered
+    };
+    text.truncate(text.trim_end_matches('\n').len());
+    text.push('\n');
+    // In place: minijinja's buffer has room (twice the template's text), so
+    // no second copy of every file is made.
+    text.insert_str(0, &header(path, spec));
+    text
+}
+
 /// Render one validated spec.
 pub fn render_spec(
     spec: &ValidSpec,
@@ -372,17 +390,8 @@ pub fn render_spec(
     }
 
     let mut tree = BTreeMap::new();
-    for mut file in files {
-        if file.path.ends_with(".md") {
-            // Templates assembled from parts leave stray blank lines; one is enough in Markdown.
-            file.content = single_blank_lines(&file.content);
-        }
-        // Exactly one trailing newline, whatever the template's last tag did.
-        let content = format!(
-            "{}{}\n",
-            header(&file.path, spec),
-            file.content.trim_end_matches('\n')
-        );
+    for file in files {
+        let content = finish(&file.path, file.content, spec);
         tree.insert(file.path, content);
     }
     if options.readme_and_checksums {
