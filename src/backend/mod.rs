@@ -173,16 +173,24 @@ mod tests {
     use crate::spec::{Backend, ClusterSpec};
     use crate::validate::ValidSpec;
 
+    /// The default spec once with each backend.
+    fn default_spec_per_backend() -> impl Iterator<Item = (Backend, ValidSpec)> {
+        [Backend::BitnamiPostgresqlHa, Backend::CloudnativePg]
+            .into_iter()
+            .map(|backend| {
+                let spec = ClusterSpec {
+                    backend,
+                    ..ClusterSpec::default()
+                };
+                (backend, ValidSpec::unread("x.yaml", spec))
+            })
+    }
+
     /// A one-spec run frees each compiled template after its render
     /// (`Renderer::single_use`); that must not change a byte of any output.
     #[test]
     fn single_use_renders_what_the_shared_renderer_renders() {
-        for backend in [Backend::BitnamiPostgresqlHa, Backend::CloudnativePg] {
-            let spec = ClusterSpec {
-                backend,
-                ..ClusterSpec::default()
-            };
-            let valid = ValidSpec::unread("x.yaml", spec);
+        for (backend, valid) in default_spec_per_backend() {
             let options = RenderOptions::default();
             let kept = render_spec(&valid, &Renderer::new(), &options).unwrap();
             let single = render_spec(&valid, &Renderer::single_use(), &options).unwrap();
@@ -195,12 +203,7 @@ mod tests {
     /// and CHECKSUMS it would drop anyway, for both backends.
     #[test]
     fn manifests_only_renders_the_same_manifests_without_readme_and_checksums() {
-        for backend in [Backend::BitnamiPostgresqlHa, Backend::CloudnativePg] {
-            let spec = ClusterSpec {
-                backend,
-                ..ClusterSpec::default()
-            };
-            let valid = ValidSpec::unread("x.yaml", spec);
+        for (backend, valid) in default_spec_per_backend() {
             let renderer = Renderer::new();
             let full = render_spec(&valid, &renderer, &RenderOptions::default()).unwrap();
             let only = RenderOptions {
