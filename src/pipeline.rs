@@ -188,12 +188,16 @@ pub fn check_options(specs: &[ValidSpec], options: &RenderOptions) -> Result<(),
 /// Render every spec into its plan, on every core.
 pub fn render_plans(specs: &[ValidSpec], options: &RenderOptions) -> Result<Vec<Plan>, Error> {
     check_options(specs, options)?;
+    // One spec uses each template once: compile it for that use and free it
+    // (`Renderer::single_use`). Not when an earlier batch of a fleet (the
+    // last one can hold a single spec) has compiled them all already.
     let single_use;
-    let renderer = if let [_] = specs {
-        single_use = Renderer::single_use();
-        &single_use
-    } else {
-        shared_renderer()
+    let renderer = match (specs, SHARED_RENDERER.get()) {
+        ([_], None) => {
+            single_use = Renderer::single_use();
+            &single_use
+        }
+        _ => SHARED_RENDERER.get_or_init(Renderer::new),
     };
     crate::parallel::map(specs, |spec| {
         render_spec(spec, renderer, options).map_err(|source| Error::Render {
@@ -207,7 +211,4 @@ pub fn render_plans(specs: &[ValidSpec], options: &RenderOptions) -> Result<Vec<
 
 /// The template environment for many specs, built on first use and shared
 /// by every thread and batch.
-fn shared_renderer() -> &'static Renderer {
-    static RENDERER: std::sync::OnceLock<Renderer> = std::sync::OnceLock::new();
-    RENDERER.get_or_init(Renderer::new)
-}
+static SHARED_RENDERER: std::sync::OnceLock<Renderer> = std::sync::OnceLock::new();
