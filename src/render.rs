@@ -325,8 +325,9 @@ fn finish(path: &str, rendered: String, spec: &ValidSpec) -> String {
     };
     text.truncate(text.trim_end_matches('\n').len());
     text.push('\n');
-    // In place: minijinja's buffer has room (twice the template's text), so
-    // no second copy of every file is made.
+    // In place: minijinja sizes its buffer at twice the template's text, so
+    // a manifest is not copied again (the README's blank-line pass already
+    // made it a new string).
     text.insert_str(0, &header(path, spec));
     text
 }

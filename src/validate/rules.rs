@@ -293,14 +293,15 @@ fn is_plain_schedule(fields: &[&str]) -> bool {
         })
 }
 
-/// A day-of-week value 7 (or more) as the start or end of a range: croner
+/// A day-of-week value above 6 as the start or end of a range: croner
 /// reads 7 as Sunday, robfig/cron rejects it, and so would the API server.
 fn day_of_week_seven(field: &str) -> Option<&str> {
+    let (_, max) = FIELD_RANGES[4];
     field
         .split(',')
         .filter_map(|part| part.split('/').next())
         .flat_map(|range| range.split('-'))
-        .find(|value| value.parse::<u32>().is_ok_and(|n| n > 6))
+        .find(|value| value.parse::<u32>().is_ok_and(|n| n > u32::from(max)))
 }
 
 /// `L`, `5L`, `15W`, `LW`, `5#2`: Quartz syntax croner accepts and
