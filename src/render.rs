@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::Serde;
-use minijinja::{Environment, UndefinedBehavior, Value};
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value, filters};
 use sha2::{Digest, Sha256};
 
 use crate::backend::{self, BackendFile};
@@ -72,7 +72,18 @@ impl Renderer {
     }
 
     fn environment() -> Environment<'static> {
-        let mut env = Environment::new();
+        // Not `Environment::new()`: it registers some fifty filters, tests
+        // and functions on every start, code and heap a two-millisecond
+        // process pays for; the templates use the few in `FILTERS` and
+        // `TESTS` (a unit test checks that they name nothing else).
+        let mut env = Environment::empty();
+        for (name, filter) in FILTERS {
+            filter(&mut env, name);
+        }
+        for (name, test) in TESTS {
+            env.add_test(name, test);
+        }
+        env.set_auto_escape_callback(auto_escape);
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_formatter(yaml_safe_formatter);
         env.set_syntax(
@@ -108,6 +119,36 @@ impl Renderer {
         self.env
             .template_from_named_str(name, source)?
             .render(context)
+    }
+}
+
+/// Registers one filter under a name (minijinja's filters differ in signature).
+type AddFilter = fn(&mut Environment<'static>, &'static str);
+
+/// The builtin filters the templates use.
+const FILTERS: [(&str, AddFilter); 5] = [
+    ("indent", |env, name| env.add_filter(name, filters::indent)),
+    ("items", |env, name| env.add_filter(name, filters::items)),
+    ("join", |env, name| env.add_filter(name, filters::join)),
+    ("safe", |env, name| env.add_filter(name, filters::safe)),
+    ("string", |env, name| env.add_filter(name, filters::string)),
+];
+
+type JinjaTest = fn(&Value) -> bool;
+
+/// The builtin tests the templates use (`x is none`, `x is defined`).
+const TESTS: [(&str, JinjaTest); 2] = [
+    ("defined", minijinja::tests::is_defined),
+    ("none", minijinja::tests::is_none),
+];
+
+/// JSON quoting for YAML templates, none for Markdown: what
+/// `Environment::new()` would choose by extension.
+fn auto_escape(name: &str) -> AutoEscape {
+    if name.ends_with(".yaml") {
+        AutoEscape::Json
+    } else {
+        AutoEscape::None
     }
 }
 
@@ -423,6 +464,97 @@ mod tests {
                 printable_ascii(b),
                 printable(char::from(b)),
                 "byte {b:#04x}"
+            );
+        }
+    }
+
+    /// Filters, tests and global functions a template names, read from its
+    /// `{{ }}` and `{% %}` tags with string literals left out.
+    fn jinja_names(source: &str) -> [std::collections::BTreeSet<String>; 3] {
+        let [mut filters, mut tests, mut functions]: [std::collections::BTreeSet<String>; 3] =
+            Default::default();
+        let mut rest = source;
+        while let Some(start) = rest.find("{{").into_iter().chain(rest.find("{%")).min() {
+            let close = if rest[start..].starts_with("{{") {
+                "}}"
+            } else {
+                "%}"
+            };
+            let Some(len) = rest[start..].find(close) else {
+                break;
+            };
+            let mut tokens: Vec<String> = Vec::new();
+            let mut quote = None;
+            for c in rest[start + 2..start + len].chars() {
+                match quote {
+                    Some(q) if c == q => quote = None,
+                    Some(_) => {}
+                    None if c == '"' || c == '\'' => quote = Some(c),
+                    None if c.is_alphanumeric() || c == '_' => match tokens.last_mut() {
+                        Some(t) if t.starts_with(|f: char| f.is_alphanumeric() || f == '_') => {
+                            t.push(c)
+                        }
+                        _ => tokens.push(c.to_string()),
+                    },
+                    None if c.is_whitespace() => tokens.push(String::new()),
+                    None => tokens.push(c.to_string()),
+                }
+            }
+            tokens.retain(|t| !t.is_empty());
+            for (i, token) in tokens.iter().enumerate() {
+                let next = |skip: usize| tokens.get(i + skip).cloned().unwrap_or_default();
+                match token.as_str() {
+                    "|" => filters.insert(next(1)),
+                    "is" if next(1) == "not" => tests.insert(next(2)),
+                    "is" => tests.insert(next(1)),
+                    "(" if i > 0
+                        && tokens[i - 1].starts_with(char::is_alphabetic)
+                        && !["in", "not", "and", "or", "if", "else"]
+                            .contains(&tokens[i - 1].as_str())
+                        && !matches!(
+                            tokens.get(i.wrapping_sub(2)).map(String::as_str),
+                            Some("|" | ".")
+                        ) =>
+                    {
+                        functions.insert(tokens[i - 1].clone())
+                    }
+                    _ => false,
+                };
+            }
+            rest = &rest[start + len + 2..];
+        }
+        [filters, tests, functions]
+    }
+
+    #[test]
+    fn templates_use_only_the_registered_filters_and_tests() {
+        // The scanner itself finds what it must.
+        let [f, t, g] = jinja_names(
+            "{{ a | upper }} {{ \"| b\" }} {% if x is not odd and y is even %}{{ range(3) | join(', ') }}{% endif %}",
+        );
+        assert_eq!(f, ["join", "upper"].map(String::from).into());
+        assert_eq!(t, ["even", "odd"].map(String::from).into());
+        assert_eq!(g, ["range"].map(String::from).into());
+
+        let registered_filters: Vec<&str> = FILTERS.iter().map(|(n, _)| *n).collect();
+        let registered_tests: Vec<&str> = TESTS.iter().map(|(n, _)| *n).collect();
+        for (name, source) in all_templates() {
+            let [filters, tests, functions] = jinja_names(source);
+            for filter in &filters {
+                assert!(
+                    registered_filters.contains(&filter.as_str()),
+                    "{name} uses the filter `{filter}`: add it to FILTERS"
+                );
+            }
+            for test in &tests {
+                assert!(
+                    registered_tests.contains(&test.as_str()),
+                    "{name} uses the test `{test}`: add it to TESTS"
+                );
+            }
+            assert!(
+                functions.is_empty(),
+                "{name} calls {functions:?}: register them"
             );
         }
     }
