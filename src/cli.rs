@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
@@ -149,16 +148,15 @@ pub struct OutRoot {
 }
 
 /// Parse the process arguments and run; the exit code to return.
-pub fn main() -> ExitCode {
+pub fn main() -> u8 {
     let cli = Cli::parse();
-    let code = match run(cli.command) {
+    match run(cli.command) {
         Ok(code) => code,
         Err(error) => {
             report_error(&error);
             EXIT_ERROR
         }
-    };
-    ExitCode::from(code)
+    }
 }
 
 fn report_error(error: &Error) {

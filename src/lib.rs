@@ -7,6 +7,8 @@
 //! comparison for `check`). The binary in `main.rs` is a thin front over
 //! [`cli`].
 
+#![forbid(unsafe_code)]
+
 pub mod alerts;
 pub mod backend;
 pub mod cli;

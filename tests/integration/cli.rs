@@ -1,6 +1,10 @@
 //! The command line as a user meets it: exit codes, messages, help.
 
-use crate::support::{Workspace, assert_error, reference_spec, spec_with, stderr, stdout};
+use std::process::{Command, Stdio};
+
+use crate::support::{
+    Workspace, assert_error, reference_spec, snapshot, spec_with, stderr, stdout,
+};
 
 #[test]
 fn render_writes_the_tree_and_says_so() {
@@ -322,4 +326,49 @@ fn folders_whose_spec_is_gone_are_reported_not_deleted() {
         ws.path().join("out/other/application.yaml").exists(),
         "render never deletes whole folders"
     );
+}
+
+/// pgrender's `main` replaces Rust's start-up (src/main.rs); these two pin
+/// what that start-up gave and pgrender keeps.
+#[test]
+fn a_reader_that_stops_early_does_not_kill_pgrender_with_sigpipe() {
+    // Six clusters make ~120 KB of manifests, more than a pipe holds, so
+    // pgrender is still writing when the reader is gone, whatever the timing.
+    let ws = Workspace::empty();
+    for i in 0..6 {
+        let body = format!(
+            "  namespace: pg-{i}\n  network:\n    loadBalancerIP: 10.0.{i}.1\n    addressPool:\n      name: pool-{i}\n      addresses: [10.0.{i}.0/30]\n  argocd:\n    applicationName: pg-{i}\n"
+        );
+        ws.write(
+            &format!("specs/pg-{i}.yaml"),
+            &spec_with(&format!("pg-{i}"), &body),
+        );
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pgrender"))
+        .args(["generate", "specs"])
+        .current_dir(ws.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run pgrender");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().expect("wait for pgrender");
+    // Killed by SIGPIPE, there would be no exit code at all.
+    assert_eq!(o.status.code(), Some(0), "{:?} {}", o.status, stderr(&o));
+}
+
+#[test]
+fn render_with_stdin_stdout_and_stderr_closed_writes_the_same_tree() {
+    let ws = Workspace::rendered();
+    let o = Command::new("sh")
+        .args([
+            "-c",
+            r#"exec "$0" render ref --out-root closed <&- >&- 2>&-"#,
+            env!("CARGO_BIN_EXE_pgrender"),
+        ])
+        .current_dir(ws.path())
+        .output()
+        .expect("run sh");
+    assert_eq!(o.status.code(), Some(0), "{:?}", o.status);
+    assert_eq!(snapshot(&ws.path().join("closed")), ws.out());
 }
