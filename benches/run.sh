@@ -67,6 +67,19 @@ for ROUND in 1 2 3 4 5; do
   bench check-1 8 "sync" "$PG" check kubernetes/specs --out-root "$W/out-check"
 done
 unset ROUND
+# The same one-process rows again, sampled the other way: 300 rounds, each
+# running every row once in a new random order (benches/interleave.py).
+# Both ways are reported; see README, Performance.
+mkdir -p "$W/il"
+python3 benches/interleave.py 300 "$W/interleaved.json" "$W/il" \
+  "il-noop=/bin/true" \
+  "il-floor-write=target/static/floor_write {out}" \
+  "il-floor-compile=target/static/floor_compile" \
+  "il-render-1=$PG render kubernetes/specs --out-root {out}" \
+  "il-generate-1=$PG generate kubernetes/specs" \
+  "il-check-1=$PG check kubernetes/specs --out-root $W/out-check" \
+  "il-render-1-pie=$PIE render kubernetes/specs --out-root {out}" \
+  "il-generate-1-pie=$PIE generate kubernetes/specs"
 bench python-1 10 "sh -c '$(aside py-1)'" "$PY" benches/baseline.py kubernetes/specs "$W/py-1"
 bench render-1k 5 "sh -c '$(aside out-1k)'" "$PG" render "$W/fleet-1k" --out-root "$W/out-1k"
 bench python-1k 3 "sh -c '$(aside py-1k)'" "$PY" benches/baseline.py "$W/fleet-1k" "$W/py-1k"

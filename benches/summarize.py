@@ -26,7 +26,7 @@ def row(label, name, per=None, python=None):
     extra = f" ({t / per:.3f} ms per spec)" if per else ""
     ratio_py = f"{ms(python) / t:.0f}x" if python else ""
     shown = f"{t:.2f}" if t < 10 else f"{t:.1f}"
-    vs_floor = "" if per else f"{t / floor:.1f}x"
+    vs_floor = "" if per else f"{t / floor:.2f}x"
     out.append(f"| {label} | {shown} ms{extra} | {vs_floor} | {ratio_py} |")
 
 row("no-op process (`/bin/true`)", "noop")
@@ -41,6 +41,23 @@ row("`render` 1,000 specs", "render-1k", per=1000, python="python-1k")
 row("`render` 10,000 specs", "render-10k", per=10000)
 row("Python baseline, reference spec", "python-1")
 row("Python baseline, 1,000 specs", "python-1k", per=1000)
+if "il-noop" in rows:
+    # The interleaved samples (benches/interleave.py) of the one-process rows.
+    out.append("")
+    out.append("| same rows, interleaved rounds | median | vs. no-op floor |")
+    out.append("| --- | --- | --- |")
+    il_floor = ms("il-noop")
+    for label, name in [
+        ("no-op process (`/bin/true`)", "il-noop"),
+        ("reference: only writes the output folder", "il-floor-write"),
+        ("reference: only compiles the templates", "il-floor-compile"),
+        ("`render` reference spec", "il-render-1"),
+        ("`generate` reference spec", "il-generate-1"),
+        ("`check` reference spec, unchanged tree", "il-check-1"),
+        ("`render`, `cargo build --release` binary", "il-render-1-pie"),
+        ("`generate`, `cargo build --release` binary", "il-generate-1-pie"),
+    ]:
+        out.append(f"| {label} | {ms(name):.2f} ms | {ms(name) / il_floor:.2f}x |")
 mem = dict(line.split() for line in (d / "memory.txt").read_text().splitlines())
 out.append("")
 out.append("| peak memory (max RSS, median of runs) | |")
