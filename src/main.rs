@@ -11,8 +11,8 @@
 
 use std::ffi::{c_char, c_int};
 
-// The unsafe here is two libc calls with constant arguments, before any
-// other code runs and before any thread exists.
+// The unsafe here is three libc calls (signal, fcntl, open) with constant
+// arguments, made before any other code runs and before any thread exists.
 #[allow(unsafe_code)]
 #[unsafe(no_mangle)]
 extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
