@@ -3,7 +3,8 @@
 //! Whole-process timings against baselines: `benches/run.sh`.
 
 use pgrender::load::SpecFile;
-use pgrender::render::{RenderOptions, Renderer, render_spec};
+use pgrender::plan::RenderOptions;
+use pgrender::render::{render_spec, renderer};
 use pgrender::validate::{ValidSpec, check_file, check_together};
 
 fn main() {
@@ -46,7 +47,7 @@ fn validate_reference(bencher: divan::Bencher) {
 #[divan::bench]
 fn render_reference(bencher: divan::Bencher) {
     let valid = check_file(&spec_file(REFERENCE, "postgresql")).expect("valid");
-    let renderer = Renderer::new();
+    let renderer = renderer();
     let options = RenderOptions::default();
     bencher.bench(|| render_spec(divan::black_box(&valid), &renderer, &options).expect("renders"));
 }

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::backend::ClusterFacts;
+use crate::facts::ClusterFacts;
 use crate::spec::PostgresCluster;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

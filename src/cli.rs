@@ -4,12 +4,15 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::error::Error;
 use crate::output::{self, WriteOutcome};
-use crate::render::RenderOptions;
-use crate::{DEFAULT_OUT_ROOT, DEFAULT_SPEC_PATH, Error, check_options, load_specs, render_plans};
+use crate::plan::{DEFAULT_OUT_ROOT, RenderOptions};
+use crate::render::{check_options, render_plans, renderer};
+use crate::specs::{DEFAULT_SPEC_PATH, load_specs};
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_DRIFT: u8 = 1;
@@ -33,10 +36,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-// `defer`: only the subcommand that runs gets its arguments built; a
-// render starts without building the other seven (~38K instructions).
 #[derive(Debug, Subcommand)]
-#[command(defer = true)]
 pub enum Command {
     /// Validate specs and write each one's output folder atomically.
     #[command(
@@ -148,15 +148,15 @@ pub struct OutRoot {
 }
 
 /// Parse the process arguments and run; the exit code to return.
-pub fn main() -> u8 {
+pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli.command) {
+    ExitCode::from(match run(cli.command) {
         Ok(code) => code,
         Err(error) => {
             report_error(&error);
             EXIT_ERROR
         }
-    }
+    })
 }
 
 fn report_error(error: &Error) {
@@ -180,27 +180,27 @@ pub fn run(command: Command) -> Result<u8, Error> {
             let env: BTreeMap<String, String> = std::env::vars().collect();
             let (stream, warnings) = crate::cmp::generate(&path, &env)?;
             print_warnings(&warnings);
-            print_stdout(&stream);
+            print_stdout(&stream)?;
             Ok(EXIT_OK)
         }
         Command::Discover { path } => {
             let found = crate::cmp::discover(&path)?;
             let text: String = found.iter().map(|p| format!("{}\n", p.display())).collect();
-            print_stdout(&text);
+            print_stdout(&text)?;
             Ok(EXIT_OK)
         }
         Command::Parameters => {
             let json = serde_json::to_string_pretty(&crate::cmp::announcements())
                 .expect("JSON value serializes");
-            print_stdout(&format!("{json}\n"));
+            print_stdout(&format!("{json}\n"))?;
             Ok(EXIT_OK)
         }
         Command::MigrateGuide { old, new } => {
-            print_stdout(&crate::migrate::guide(&old, &new)?);
+            print_stdout(&crate::migrate::guide(&old, &new)?)?;
             Ok(EXIT_OK)
         }
         Command::Schema => {
-            print_stdout(&crate::spec::json_schema_text());
+            print_stdout(&crate::spec::json_schema_text())?;
             Ok(EXIT_OK)
         }
     }
@@ -225,20 +225,27 @@ fn print_warnings(warnings: &[String]) {
 }
 
 /// stderr is unbuffered: `writeln!` makes a write per piece, and a
-/// concurrent writer (ArgoCD's log) could land between them. One write.
+/// concurrent writer (ArgoCD's log) could land between them. One write;
+/// if even stderr is gone there is nobody left to tell.
 fn print_stderr(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
-fn print_stdout(text: &str) {
+/// A reader that stopped early (`pgrender check | head`) ends the output,
+/// not the run: as ripgrep does, a broken pipe is quiet and the exit code
+/// stays what the command found. Any other failure to write is an error.
+fn print_stdout(text: &str) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
-    // A closed pipe (`pgrender schema | head`) is not an error worth a panic.
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Io {
+            path: "standard output".into(),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
 }
 
-/// Specs rendered and written per batch: bounds memory for large fleets
-/// (a plan is ~60 KB).
+/// Specs rendered and written per batch: bounds memory for large fleets.
 const BATCH: usize = 512;
 
 fn render(path: &Path, out_root: &Path, force: bool) -> Result<u8, Error> {
@@ -259,8 +266,9 @@ fn render(path: &Path, out_root: &Path, force: bool) -> Result<u8, Error> {
     for note in notes {
         text.push_str(&format!("note: {note}\n"));
     }
+    let renderer = renderer();
     for batch in loaded.specs.chunks(BATCH) {
-        let plans = render_plans(batch, &options)?;
+        let plans = render_plans(batch, &renderer, &options)?;
         for outcome in writer.write(&plans)? {
             let (verb, dir) = match outcome {
                 WriteOutcome::Created(d) => ("created", d),
@@ -281,7 +289,7 @@ fn render(path: &Path, out_root: &Path, force: bool) -> Result<u8, Error> {
             }
         }
     }
-    print_stdout(&text);
+    print_stdout(&text)?;
     Ok(EXIT_OK)
 }
 
@@ -297,8 +305,9 @@ fn check(path: &Path, out_root: &Path) -> Result<u8, Error> {
     print_warnings(&loaded.warnings);
     let options = options_for(out_root);
     let mut drift = Vec::new();
+    let renderer = renderer();
     for batch in loaded.specs.chunks(BATCH) {
-        for plan in &render_plans(batch, &options)? {
+        for plan in &render_plans(batch, &renderer, &options)? {
             drift.extend(output::compare(out_root, plan)?);
         }
     }
@@ -311,12 +320,12 @@ fn check(path: &Path, out_root: &Path) -> Result<u8, Error> {
             "ok: {} spec(s) match {}\n",
             loaded.specs.len(),
             out_root.display()
-        ));
+        ))?;
         return Ok(EXIT_OK);
     }
     let mut buffer = Vec::new();
     output::print_drift(&mut buffer, &drift).expect("writing to memory cannot fail");
-    print_stdout(&String::from_utf8_lossy(&buffer));
+    print_stdout(&String::from_utf8_lossy(&buffer))?;
     print_stderr(&format!(
         "drift: {} file(s) differ from the specs; run `pgrender render` and commit the result\n",
         drift.len()
@@ -327,7 +336,7 @@ fn check(path: &Path, out_root: &Path) -> Result<u8, Error> {
 fn validate(path: &Path) -> Result<u8, Error> {
     let loaded = load_specs(path)?;
     print_warnings(&loaded.warnings);
-    print_stdout(&format!("ok: {} spec(s) valid\n", loaded.specs.len()));
+    print_stdout(&format!("ok: {} spec(s) valid\n", loaded.specs.len()))?;
     Ok(EXIT_OK)
 }
 

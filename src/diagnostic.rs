@@ -1,8 +1,9 @@
-//! A problem found in a spec, located for a human: `file:line:column: field: message`.
+//! Problems found in a spec, located for a human: `file:line:column: field: message`,
+//! and the `Report` that collects them while a spec is checked.
 
 use std::fmt;
 
-use crate::yaml::Pos;
+use crate::yaml::{Document, Pos, pointer_to_field_path};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
@@ -57,3 +58,62 @@ impl fmt::Display for Diagnostics {
 }
 
 impl std::error::Error for Diagnostics {}
+
+/// Collects diagnostics for one file, placing each at the YAML position of
+/// the field it names.
+pub struct Report<'a> {
+    file: &'a str,
+    document: &'a Document,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Report<'a> {
+    /// A report on `document`, read from the file shown as `file`.
+    pub fn new(file: &'a str, document: &'a Document) -> Self {
+        Report {
+            file,
+            document,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// A problem with the value at `pointer` (a JSON Pointer).
+    pub fn at_value(&mut self, pointer: &str, message: impl Into<String>) {
+        let pos = self.document.positions.value_pos(pointer);
+        self.push(pointer, pos, message.into());
+    }
+
+    /// A problem with the field name at `pointer`.
+    pub fn at_key(&mut self, pointer: &str, message: impl Into<String>) {
+        let pos = self.document.positions.key_pos(pointer);
+        self.push(pointer, pos, message.into());
+    }
+
+    /// Whether the user wrote the field at `pointer` (rather than it coming
+    /// from a default).
+    pub fn is_written(&self, pointer: &str) -> bool {
+        self.document.value.pointer(pointer).is_some()
+    }
+
+    fn push(&mut self, pointer: &str, pos: Pos, message: String) {
+        self.diagnostics.push(Diagnostic {
+            file: self.file.to_string(),
+            pos,
+            field: pointer_to_field_path(pointer),
+            message,
+        });
+    }
+
+    pub fn is_clean(&self) -> bool {
+        self.diagnostics.is_empty()
+    }
+
+    /// Add diagnostics found by another report on the same file.
+    pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        self.diagnostics.extend(diagnostics);
+    }
+
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+}

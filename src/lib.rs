@@ -1,36 +1,53 @@
 //! pgrender: an offline renderer from a `PostgresCluster` spec to the GitOps
 //! manifests that run it on K3s with ArgoCD.
 //!
-//! Data flows one way: text -> [`load`] (YAML with positions) ->
-//! [`validate`] (schema + rules, all problems at once) -> [`render`] (a
-//! [`render::Plan`] of path -> bytes) -> [`output`] (atomic write, or
-//! comparison for `check`). The binary in `main.rs` is a thin front over
-//! [`cli`].
+//! A run goes through these steps, each in the module named for it:
+//!
+//! 1. [`specs`] finds the spec files ([`load`]: bounded reading, YAML with
+//!    positions via [`yaml`]), sets values from the ArgoCD plugin
+//!    ([`overrides`]) and validates each spec and all of them together
+//!    ([`validate`]: schema, rules, fleet rules; problems as [`diagnostic`]s).
+//!    A valid spec carries the [`backend`] that renders it.
+//! 2. [`render`] turns each valid spec into a [`plan::Plan`] (path -> bytes):
+//!    the backend's own files, the shared ones ([`alerts`] among them, built
+//!    from the backend's [`facts`]), all through one [`templates::Renderer`].
+//! 3. [`output`] writes plans atomically or compares them with the disk
+//!    (`check`); [`cmp`] prints them as the ArgoCD plugin's stream.
+//!
+//! [`cli`] is the command line over all of it, [`migrate`] the Bitnami to
+//! CloudNativePG guide; [`error::Error`] is what stops a command. No module
+//! imports one of a later step (a test checks the order).
 
 #![forbid(unsafe_code)]
 
-pub mod alerts;
-pub mod backend;
-pub mod cli;
-pub mod cmp;
-pub mod diagnostic;
-pub mod load;
-pub mod migrate;
-pub mod output;
-pub mod overrides;
+// Leaves: rules and types that depend on nothing else in the crate.
+pub mod facts;
+pub mod names;
 pub mod parallel;
-pub mod render;
+pub mod plan;
 pub mod spec;
-pub mod validate;
+pub mod templates;
 pub mod yaml;
 
-mod pipeline;
+pub mod diagnostic;
+pub mod load;
 
-pub use pipeline::{
-    Error, LoadOptions, Loaded, check_options, load_specs, load_specs_with, render_plans,
-};
+pub mod alerts;
+pub mod backend;
 
-/// Where specs are looked for when no PATH is given.
-pub const DEFAULT_SPEC_PATH: &str = "kubernetes/specs";
-/// Where output folders go when no `--out-root` is given.
-pub const DEFAULT_OUT_ROOT: &str = "kubernetes/applications";
+pub mod validate;
+
+pub mod overrides;
+
+pub mod output;
+
+pub mod error;
+
+pub mod specs;
+
+pub mod render;
+
+pub mod cmp;
+pub mod migrate;
+
+pub mod cli;

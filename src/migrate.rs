@@ -5,15 +5,16 @@ use std::path::Path;
 
 use minijinja::value::Serde;
 
-use crate::render::Renderer;
+use crate::error::Error;
+use crate::render::renderer;
 use crate::spec::Backend;
+use crate::specs::load_specs;
 use crate::validate::{ValidSpec, check_together};
-use crate::{Error, load_specs};
 
 /// Load one spec file for the guide.
 fn one_spec(path: &Path) -> Result<ValidSpec, Error> {
     if !path.is_file() {
-        return Err(Error::Usage(format!(
+        return Err(Error::NotAMigration(format!(
             "{}: give a spec file, not a folder",
             path.display()
         )));
@@ -27,13 +28,13 @@ pub fn guide(old_path: &Path, new_path: &Path) -> Result<String, Error> {
     let old = one_spec(old_path)?;
     let new = one_spec(new_path)?;
     if old.cluster.spec.backend != Backend::BitnamiPostgresqlHa {
-        return Err(Error::Usage(format!(
+        return Err(Error::NotAMigration(format!(
             "{}: the old cluster must use backend bitnami-postgresql-ha",
             old.source.display
         )));
     }
     if new.cluster.spec.backend != Backend::CloudnativePg {
-        return Err(Error::Usage(format!(
+        return Err(Error::NotAMigration(format!(
             "{}: the new cluster must use backend cloudnative-pg",
             new.source.display
         )));
@@ -43,7 +44,7 @@ pub fn guide(old_path: &Path, new_path: &Path) -> Result<String, Error> {
         new.cluster.spec.postgres.version,
     );
     if new_major.as_str() < old_major.as_str() {
-        return Err(Error::Usage(format!(
+        return Err(Error::NotAMigration(format!(
             "{}: PostgreSQL {} cannot load a dump of PostgreSQL {}; use {} or newer",
             new.source.display,
             new_major.as_str(),
@@ -55,7 +56,7 @@ pub fn guide(old_path: &Path, new_path: &Path) -> Result<String, Error> {
     check_together(&[old.clone(), new.clone()]).map_err(Error::Invalid)?;
 
     let side = |spec: &ValidSpec| {
-        let facts = crate::backend::for_cluster(&spec.cluster).facts(&spec.cluster);
+        let facts = spec.backend.facts(&spec.cluster);
         minijinja::context! {
             name => &spec.cluster.metadata.name,
             file => &spec.source.display,
@@ -64,7 +65,7 @@ pub fn guide(old_path: &Path, new_path: &Path) -> Result<String, Error> {
         }
     };
     let context = minijinja::context! { old => side(&old), new => side(&new) };
-    Renderer::single_use()
+    renderer()
         .render("migration.md", &context)
         .map_err(|source| Error::Render {
             name: new.cluster.metadata.name.clone(),

@@ -4,7 +4,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use pgrender::load::SpecFile;
-use pgrender::render::{RenderOptions, Renderer, render_spec};
+use pgrender::plan::RenderOptions;
+use pgrender::render::{render_spec, renderer};
 use pgrender::validate::{check_file, check_together};
 
 fuzz_target!(|data: &[u8]| {
@@ -25,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
     if check_together(std::slice::from_ref(&valid)).is_err() {
         return;
     }
-    let plan = render_spec(&valid, &Renderer::new(), &RenderOptions::default()).expect("a valid spec renders");
+    let plan = render_spec(&valid, &renderer(), &RenderOptions::default()).expect("a valid spec renders");
     for path in plan.manifest_paths() {
         pgrender::yaml::parse_stream(&plan.files[path]).expect("rendered YAML parses");
     }

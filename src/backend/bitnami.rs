@@ -6,17 +6,19 @@ use std::collections::BTreeMap;
 use minijinja::value::Serde;
 use serde::Serialize;
 
-use super::{
-    Backend, BackendFile, BackendOutput, ClusterFacts, MetricNames, RenderedApplication, SecretKey,
-};
+use super::{Backend, BackendFile, BackendOutput, RenderedApplication};
 use crate::alerts::Alert;
-use crate::render::{RenderOptions, Renderer};
+use crate::diagnostic::Report;
+use crate::facts::{ClusterFacts, MetricNames, SecretKey};
+use crate::names::{dns_label, is_url};
+use crate::plan::RenderOptions;
+use crate::templates::{Renderer, Template};
 use crate::spec::{PostgresCluster, PostgresVersion};
-use crate::validate::Report;
 
+#[derive(Debug)]
 pub(crate) struct Bitnami;
 
-pub(super) const TEMPLATES: [(&str, &str); 3] = crate::render::embedded![
+pub(super) const TEMPLATES: [Template; 3] = crate::templates::embedded![
     "bitnami/values.yaml",
     "bitnami/application.yaml",
     "bitnami/README.md",
@@ -203,7 +205,7 @@ impl Backend for Bitnami {
             }
         }
         let chart = &spec.bitnami.chart;
-        if crate::validate::dns_label_check(&chart.name).is_err() {
+        if dns_label(&chart.name).is_err() {
             report.at_value(
                 "/spec/bitnami/chart/name",
                 format!(
@@ -226,7 +228,7 @@ impl Backend for Bitnami {
             );
         }
         let repo = &spec.bitnami.chart.repo_url;
-        if !crate::validate::is_url(repo, &["oci://", "https://"]) {
+        if !is_url(repo, &["oci://", "https://"]) {
             report.at_value(
                 "/spec/bitnami/chart/repoURL",
                 format!("`{repo}` must start with oci:// or https://"),

@@ -6,18 +6,19 @@ use std::collections::BTreeMap;
 
 use minijinja::value::Serde;
 
-use super::{
-    Backend, BackendFile, BackendOutput, ClusterFacts, IngressRule, MetricNames,
-    RenderedApplication, SecretKey,
-};
+use super::{Backend, BackendFile, BackendOutput, RenderedApplication};
 use crate::alerts::Alert;
-use crate::render::{RenderOptions, Renderer};
+use crate::diagnostic::Report;
+use crate::facts::{ClusterFacts, IngressRule, MetricNames, SecretKey};
+use crate::names::{dns_label, is_url};
+use crate::plan::RenderOptions;
+use crate::templates::{Renderer, Template};
 use crate::spec::{Backend as BackendName, PostgresCluster, PostgresVersion};
-use crate::validate::Report;
 
+#[derive(Debug)]
 pub(crate) struct CloudnativePg;
 
-pub(super) const TEMPLATES: [(&str, &str); 4] = crate::render::embedded![
+pub(super) const TEMPLATES: [Template; 4] = crate::templates::embedded![
     "cloudnative-pg/application.yaml",
     "cloudnative-pg/cluster.yaml",
     "cloudnative-pg/pod-monitor.yaml",
@@ -80,11 +81,11 @@ impl Backend for CloudnativePg {
                 &operator.application_name,
             ),
         ] {
-            if let Err(why) = crate::validate::dns_label_check(value) {
+            if let Err(why) = dns_label(value) {
                 report.at_value(pointer, why);
             }
         }
-        if !crate::validate::is_url(&operator.repo_url, &["https://"]) {
+        if !is_url(&operator.repo_url, &["https://"]) {
             report.at_value(
                 "/spec/cloudnativePg/operator/repoURL",
                 format!(

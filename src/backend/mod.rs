@@ -8,80 +8,12 @@
 mod bitnami;
 mod cloudnative_pg;
 
-use std::collections::BTreeMap;
-
 use crate::alerts::Alert;
-use crate::render::{RenderOptions, Renderer};
+use crate::diagnostic::Report;
+use crate::facts::ClusterFacts;
+use crate::plan::RenderOptions;
 use crate::spec::{Backend as BackendName, PostgresCluster};
-use crate::validate::Report;
-
-/// What the shared outputs need to know about a rendered cluster.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct ClusterFacts {
-    /// In-cluster service clients (and the backup job) connect to.
-    pub service_host: String,
-    /// Image with `pg_dump`/`pg_dumpall` of the server's major version.
-    pub client_image: String,
-    /// Unix user the image runs as.
-    pub run_as_user: u32,
-    /// Secret and key holding the superuser password.
-    pub superuser: String,
-    pub password_secret: String,
-    pub password_key: String,
-    /// Every key the backend reads from `auth.existingSecret`, with what it is for.
-    pub secret_keys: Vec<SecretKey>,
-    /// Type of that Secret (`Opaque`, `kubernetes.io/basic-auth`).
-    pub secret_type: &'static str,
-    /// Who reads it, for the README ("The chart and the backup job").
-    pub secret_readers: &'static str,
-    /// What clients' traffic lands on, for the README ("a pgpool pod").
-    pub entry_pods: &'static str,
-    /// Container running PostgreSQL in a server pod.
-    pub server_container: &'static str,
-    pub metrics: MetricNames,
-    pub extra_ingress: Vec<IngressRule>,
-    /// Labels of the PostgreSQL server pods (as the chart or operator sets them).
-    pub server_labels: BTreeMap<String, String>,
-    /// Labels of the proxy pods clients connect to, when there is a proxy.
-    pub proxy_labels: Option<BTreeMap<String, String>>,
-    /// Labels every pod of the cluster carries (replication and proxy peers).
-    pub cluster_labels: BTreeMap<String, String>,
-    /// Container ports: PostgreSQL, the proxy (or PostgreSQL again) and the exporter.
-    pub postgres_port: u16,
-    pub client_port: u16,
-    pub metrics_port: u16,
-    /// Regular expressions (PromQL `=~`) for the server pods and their volume claims.
-    pub server_pod_regex: String,
-    pub volume_claim_regex: String,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct SecretKey {
-    pub key: String,
-    pub purpose: String,
-    /// A value that is not secret and always the same (a user name); the
-    /// README writes it instead of prompting for it.
-    pub value: Option<String>,
-}
-
-/// Names of the metrics the backend's exporter gives for the alerts.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct MetricNames {
-    /// 1 while the exporter reaches PostgreSQL.
-    pub up: &'static str,
-    /// Replay lag of a replica in seconds (0 on the primary).
-    pub replication_lag: &'static str,
-    /// Connections per instance (summed per pod by the alert).
-    pub connections: &'static str,
-}
-
-/// Extra traffic the backend's own machinery needs into the server pods.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct IngressRule {
-    pub why: &'static str,
-    pub namespace: String,
-    pub ports: Vec<u16>,
-}
+use crate::templates::{Renderer, Template};
 
 /// An ArgoCD Application a spec renders, for the cross-spec uniqueness rule.
 #[derive(Debug, Clone)]
@@ -111,7 +43,7 @@ pub struct BackendOutput {
     pub readme_context: minijinja::Value,
 }
 
-pub trait Backend: Sync {
+pub trait Backend: Sync + std::fmt::Debug {
     /// Rules for this backend's own options.
     fn validate(&self, cluster: &PostgresCluster, report: &mut Report<'_>);
     /// Non-fatal notes for stderr (never secrets).
@@ -152,8 +84,8 @@ pub(crate) fn reject_foreign_options(
     }
 }
 
-/// Every backend's templates, for the renderer to compile.
-pub(crate) fn templates() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+/// Every backend's templates, for the renderer.
+pub fn templates() -> impl Iterator<Item = &'static Template> {
     bitnami::TEMPLATES
         .iter()
         .chain(cloudnative_pg::TEMPLATES.iter())
@@ -169,42 +101,23 @@ pub fn for_cluster(cluster: &PostgresCluster) -> &'static dyn Backend {
 
 #[cfg(test)]
 mod tests {
-    use crate::render::{RenderOptions, Renderer, render_spec};
+    use crate::plan::{CHECKSUMS, RenderOptions};
+    use crate::render::{all_templates, render_spec};
     use crate::spec::{Backend, ClusterSpec};
+    use crate::templates::Renderer;
     use crate::validate::ValidSpec;
-
-    /// The default spec once with each backend.
-    fn default_spec_per_backend() -> impl Iterator<Item = (Backend, ValidSpec)> {
-        [Backend::BitnamiPostgresqlHa, Backend::CloudnativePg]
-            .into_iter()
-            .map(|backend| {
-                let spec = ClusterSpec {
-                    backend,
-                    ..ClusterSpec::default()
-                };
-                (backend, ValidSpec::unread("x.yaml", spec))
-            })
-    }
-
-    /// A one-spec run frees each compiled template after its render
-    /// (`Renderer::single_use`); that must not change a byte of any output.
-    #[test]
-    fn single_use_renders_what_the_shared_renderer_renders() {
-        for (backend, valid) in default_spec_per_backend() {
-            let options = RenderOptions::default();
-            let kept = render_spec(&valid, &Renderer::new(), &options).unwrap();
-            let single = render_spec(&valid, &Renderer::single_use(), &options).unwrap();
-            assert!(kept.files.contains_key("README.md"), "{backend:?}");
-            assert_eq!(single, kept, "{backend:?}");
-        }
-    }
 
     /// `generate` asks for manifests only: the same files minus the README
     /// and CHECKSUMS it would drop anyway, for both backends.
     #[test]
     fn manifests_only_renders_the_same_manifests_without_readme_and_checksums() {
-        for (backend, valid) in default_spec_per_backend() {
-            let renderer = Renderer::new();
+        let renderer = Renderer::new(all_templates());
+        for backend in [Backend::BitnamiPostgresqlHa, Backend::CloudnativePg] {
+            let spec = ClusterSpec {
+                backend,
+                ..ClusterSpec::default()
+            };
+            let valid = ValidSpec::unread("x.yaml", spec);
             let full = render_spec(&valid, &renderer, &RenderOptions::default()).unwrap();
             let only = RenderOptions {
                 readme_and_checksums: false,
@@ -213,7 +126,7 @@ mod tests {
             let manifests = render_spec(&valid, &renderer, &only).unwrap();
             let mut expected = full.files.clone();
             assert!(expected.remove("README.md").is_some());
-            assert!(expected.remove(crate::render::CHECKSUMS).is_some());
+            assert!(expected.remove(CHECKSUMS).is_some());
             assert_eq!(manifests.files, expected, "{backend:?}");
         }
     }

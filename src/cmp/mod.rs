@@ -11,8 +11,11 @@ pub use params::{PARAMETERS, PluginSettings, announcements};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::render::RenderOptions;
-use crate::{Error, LoadOptions, load, load_specs_with, render_plans};
+use crate::error::Error;
+use crate::load;
+use crate::plan::RenderOptions;
+use crate::render::{render_plans, renderer};
+use crate::specs::{LoadOptions, load_specs_with};
 
 /// Kubernetes minor version that introduced CronJob `timeZone` (GA in 1.27).
 const TIME_ZONE_SINCE: (u32, u32) = (1, 27);
@@ -25,8 +28,10 @@ pub fn generate(
     env: &BTreeMap<String, String>,
 ) -> Result<(String, Vec<String>), Error> {
     let settings = PluginSettings::from_env(env)?;
-    let root = std::env::current_dir()
-        .map_err(|e| Error::Usage(format!("cannot read the working directory: {e}")))?;
+    let root = std::env::current_dir().map_err(|source| Error::Io {
+        path: "the working directory".into(),
+        source,
+    })?;
     let options = LoadOptions {
         overrides: settings.overrides.clone(),
         confine_to: Some(root),
@@ -38,27 +43,27 @@ pub fn generate(
         if let Some(app) = &settings.app_name
             && *app == cluster.spec.argocd.application_name
         {
-            return Err(Error::Usage(format!(
-                "{}: the plugin's own Application is named `{app}`, the same as the chart Application this spec renders \
-                 (spec.argocd.applicationName); with prune they would delete each other: rename one",
-                spec.source.display
-            )));
+            return Err(Error::ApplicationNameClash {
+                spec: spec.source.display.clone(),
+                app: app.clone(),
+            });
         }
         if let Some(version) = settings.kube_version
             && version < TIME_ZONE_SINCE
         {
-            return Err(Error::Usage(format!(
-                "{}: the cluster runs Kubernetes {}.{}, but the backup CronJob sets timeZone ({}), which needs 1.27 or newer; \
-                 upgrade the cluster (K3s 1.26 is out of support)",
-                spec.source.display, version.0, version.1, cluster.spec.backup.time_zone
-            )));
+            return Err(Error::KubernetesTooOld {
+                spec: spec.source.display.clone(),
+                major: version.0,
+                minor: version.1,
+                time_zone: cluster.spec.backup.time_zone.clone(),
+            });
         }
     }
     let manifests_only = RenderOptions {
         readme_and_checksums: false,
         ..RenderOptions::default()
     };
-    let mut plans = render_plans(&loaded.specs, &manifests_only)?;
+    let mut plans = render_plans(&loaded.specs, &renderer(), &manifests_only)?;
     plans.sort_by(|a, b| a.name.cmp(&b.name));
     let mut stream = String::new();
     for plan in &plans {
@@ -70,9 +75,7 @@ pub fn generate(
         }
     }
     if stream.is_empty() {
-        return Err(Error::Usage(
-            "no manifests rendered; refusing to print an empty stream".into(),
-        ));
+        return Err(Error::EmptyStream);
     }
     Ok((stream, loaded.warnings))
 }

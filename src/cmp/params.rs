@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::Error;
+use crate::error::Error;
 use crate::overrides::Override;
 use crate::spec::ClusterSpec;
 
@@ -151,7 +151,7 @@ impl PluginSettings {
                 .filter_map(|p| p.env)
                 .map(|e| format!("ARGOCD_ENV_{e}"))
                 .collect();
-            return Err(Error::Usage(format!(
+            return Err(Error::PluginSettings(format!(
                 "unknown plugin environment variable(s): {}; pgrender reads {}",
                 unknown.join(", "),
                 known.join(", ")
@@ -166,7 +166,7 @@ impl PluginSettings {
             return Ok(());
         }
         let raw: Vec<RawParameter> = serde_json::from_str(text).map_err(|e| {
-            Error::Usage(format!(
+            Error::PluginSettings(format!(
                 "ARGOCD_APP_PARAMETERS is not the JSON ArgoCD sends: {e}"
             ))
         })?;
@@ -177,7 +177,7 @@ impl PluginSettings {
             .collect();
         if !unknown.is_empty() {
             let known: Vec<&str> = PARAMETERS.iter().map(|p| p.name).collect();
-            return Err(Error::Usage(format!(
+            return Err(Error::PluginSettings(format!(
                 "unknown plugin parameter(s): {}; pgrender takes {}",
                 unknown.join(", "),
                 known.join(", ")
@@ -190,7 +190,7 @@ impl PluginSettings {
                 .expect("checked above");
             let origin = format!("parameter `{}`", param.name);
             let wrong_shape = || {
-                Error::Usage(format!(
+                Error::PluginSettings(format!(
                     "{origin} must be a {}",
                     shape_name(param.collection)
                 ))
@@ -223,7 +223,7 @@ impl PluginSettings {
                     for (field, value) in r.map.unwrap_or_default() {
                         let o =
                             Override::from_text(&field, &value, &format!("{origin} key `{field}`"))
-                                .map_err(Error::Usage)?;
+                                .map_err(Error::PluginSettings)?;
                         self.overrides.push(o);
                     }
                 }
@@ -243,7 +243,7 @@ impl PluginSettings {
 
 fn override_for(param: &Parameter, value: &str, origin: &str) -> Result<Override, Error> {
     let field = param.field.expect("string parameters name their field");
-    Override::from_text(field, value, origin).map_err(Error::Usage)
+    Override::from_text(field, value, origin).map_err(Error::PluginSettings)
 }
 
 fn shape_name(c: Collection) -> &'static str {
@@ -262,7 +262,7 @@ fn parse_kube_version(text: &str) -> Result<(u32, u32), Error> {
     let minor = parts.next().and_then(|p| p.parse().ok());
     match (major, minor) {
         (Some(major), Some(minor)) => Ok((major, minor)),
-        _ => Err(Error::Usage(format!(
+        _ => Err(Error::PluginSettings(format!(
             "KUBE_VERSION `{text}` is not a Kubernetes version such as 1.29.3"
         ))),
     }

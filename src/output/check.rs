@@ -7,7 +7,7 @@ use similar::TextDiff;
 
 use super::OutputError;
 use super::existing::read_tree;
-use crate::render::Plan;
+use crate::plan::Plan;
 
 /// One difference between the plan and the disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +35,7 @@ pub fn orphans(out_root: &Path, rendered: &std::collections::HashSet<&str>) -> V
             let name = e.file_name().to_string_lossy().into_owned();
             !name.starts_with('.')
                 && !rendered.contains(name.as_str())
-                && e.path().join(crate::render::CHECKSUMS).is_file()
+                && e.path().join(crate::plan::CHECKSUMS).is_file()
         })
         .map(|e| e.path())
         .collect();

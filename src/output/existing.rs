@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::OutputError;
-use crate::render::{CHECKSUMS, sha256_hex};
+use crate::plan::{CHECKSUMS, sha256_hex};
 
 /// Files of an existing output folder: relative path (with `/`) to bytes.
 pub(super) fn read_tree(dir: &Path) -> Result<Option<BTreeMap<String, Vec<u8>>>, OutputError> {
@@ -186,7 +186,7 @@ mod tests {
             .iter()
             .map(|(p, c)| (p.to_string(), c.to_string()))
             .collect();
-        let checksums = crate::render::checksums(contents.iter());
+        let checksums = crate::plan::checksums(contents.iter());
         let listed = parse_checksums(&checksums).expect("render writes a parsable CHECKSUMS");
         let mut hashes = listed.clone();
         hashes.insert(CHECKSUMS.into(), hash(&checksums));

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use super::OutputError;
 use super::existing::{Existing, check_owned, read_existing};
-use crate::render::{Plan, sha256_hex};
+use crate::plan::{Plan, sha256_hex};
 
 const STAGING_PREFIX: &str = ".pgrender-staging-";
 const OLD_PREFIX: &str = ".pgrender-old-";

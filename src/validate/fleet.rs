@@ -70,7 +70,7 @@ fn unique(
 fn applications_unique(specs: &[ValidSpec], out: &mut Vec<Diagnostic>) {
     let mut first_seen: HashMap<String, &ValidSpec> = HashMap::new();
     for spec in specs {
-        for app in crate::backend::for_cluster(&spec.cluster).applications(&spec.cluster) {
+        for app in spec.backend.applications(&spec.cluster) {
             match first_seen.get(&app.name) {
                 Some(first) => out.push(at(
                     spec,

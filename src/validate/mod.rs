@@ -1,44 +1,35 @@
 //! Validation: the spec's JSON Schema first, then the rules a schema cannot
 //! say (addresses inside pools, cron, time zones, quantities, names), then
 //! the rules across all specs rendered together (overlapping pools, clashing
-//! names). Every problem is collected; nothing stops at the first.
+//! names). Every problem is collected; nothing stops at the first. A spec
+//! that passes leaves here as a `ValidSpec`, its backend resolved.
 
 mod fleet;
 pub mod net;
-mod numbers;
 pub mod quantity;
 mod rules;
 mod schema;
-mod schema_eval;
-#[cfg(test)]
-mod schema_walk_gen;
-
-pub use schema::{ScalarKind, scalar_kind};
 mod secrets;
 mod text;
 mod walk;
 
+pub use fleet::check_together;
+pub use schema::{ScalarKind, scalar_kind};
+
 use serde::Deserialize;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::backend::{self, Backend};
+use crate::diagnostic::{Diagnostics, Report};
 use crate::load::SpecFile;
 use crate::spec::PostgresCluster;
 use crate::yaml::pointer_to_field_path;
 
-pub use fleet::check_together;
-
-pub(crate) use rules::is_url;
-
-/// The DNS-1123 label rule, for backends' own name fields.
-pub fn dns_label_check(name: &str) -> Result<(), String> {
-    rules::dns_label(name)
-}
-
-/// A spec that passed every per-file rule.
+/// A spec that passed every per-file rule, with the backend that renders it.
 #[derive(Debug, Clone)]
 pub struct ValidSpec {
     pub source: SpecFile,
     pub cluster: PostgresCluster,
+    pub backend: &'static dyn Backend,
 }
 
 #[cfg(test)]
@@ -46,6 +37,12 @@ impl ValidSpec {
     /// A spec named `pg` that never came from a file (its source is empty
     /// and named `file_name`), for unit tests of rendering.
     pub(crate) fn unread(file_name: &str, spec: crate::spec::ClusterSpec) -> ValidSpec {
+        let cluster = PostgresCluster {
+            api_version: crate::spec::API_VERSION.into(),
+            kind: crate::spec::KIND.into(),
+            metadata: crate::spec::Metadata { name: "pg".into() },
+            spec,
+        };
         ValidSpec {
             source: SpecFile {
                 display: "x.yaml".into(),
@@ -55,64 +52,9 @@ impl ValidSpec {
                     positions: crate::yaml::PositionIndex::default(),
                 },
             },
-            cluster: PostgresCluster {
-                api_version: crate::spec::API_VERSION.into(),
-                kind: crate::spec::KIND.into(),
-                metadata: crate::spec::Metadata { name: "pg".into() },
-                spec,
-            },
+            backend: backend::for_cluster(&cluster),
+            cluster,
         }
-    }
-}
-
-/// Collects diagnostics for one file, placing each at the YAML position of
-/// the field it names.
-pub struct Report<'a> {
-    file: &'a SpecFile,
-    diagnostics: Vec<Diagnostic>,
-}
-
-impl<'a> Report<'a> {
-    pub fn new(file: &'a SpecFile) -> Self {
-        Report {
-            file,
-            diagnostics: Vec::new(),
-        }
-    }
-
-    /// A problem with the value at `pointer` (a JSON Pointer).
-    pub fn at_value(&mut self, pointer: &str, message: impl Into<String>) {
-        let pos = self.file.document.positions.value_pos(pointer);
-        self.push(pointer, pos, message.into());
-    }
-
-    /// A problem with the field name at `pointer`.
-    pub fn at_key(&mut self, pointer: &str, message: impl Into<String>) {
-        let pos = self.file.document.positions.key_pos(pointer);
-        self.push(pointer, pos, message.into());
-    }
-
-    /// Whether the user wrote the field at `pointer` (rather than it coming
-    /// from a default).
-    pub fn is_written(&self, pointer: &str) -> bool {
-        self.file.document.value.pointer(pointer).is_some()
-    }
-
-    fn push(&mut self, pointer: &str, pos: crate::yaml::Pos, message: String) {
-        self.diagnostics.push(Diagnostic {
-            file: self.file.display.clone(),
-            pos,
-            field: pointer_to_field_path(pointer),
-            message,
-        });
-    }
-
-    pub fn is_clean(&self) -> bool {
-        self.diagnostics.is_empty()
-    }
-
-    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
-        self.diagnostics
     }
 }
 
@@ -120,7 +62,7 @@ impl<'a> Report<'a> {
 /// rules also run when the schema found problems, as long as the document
 /// still reads as the typed spec, so one run reports as much as it can.
 pub fn check_file(file: &SpecFile) -> Result<ValidSpec, Diagnostics> {
-    let mut report = Report::new(file);
+    let mut report = Report::new(&file.display, &file.document);
     let secret_fields = secrets::check(&file.document.value, &mut report);
     text::check(&file.document.value, &mut report);
     let mut broken = schema::check(&file.document.value, &mut report, &secret_fields);
@@ -139,12 +81,13 @@ pub fn check_file(file: &SpecFile) -> Result<ValidSpec, Diagnostics> {
     };
     match typed {
         Ok(cluster) => {
-            let mut semantic = Report::new(file);
+            let backend = backend::for_cluster(&cluster);
+            let mut semantic = Report::new(&file.display, &file.document);
             rules::check(&cluster, &mut semantic);
-            crate::backend::for_cluster(&cluster).validate(&cluster, &mut semantic);
+            backend.validate(&cluster, &mut semantic);
             // A rule about a dropped field would judge its default, not the input.
             let dropped = |field: &str| broken.iter().any(|p| pointer_to_field_path(p) == field);
-            report.diagnostics.extend(
+            report.extend(
                 semantic
                     .into_diagnostics()
                     .into_iter()
@@ -154,6 +97,7 @@ pub fn check_file(file: &SpecFile) -> Result<ValidSpec, Diagnostics> {
                 return Ok(ValidSpec {
                     source: file.clone(),
                     cluster,
+                    backend,
                 });
             }
         }

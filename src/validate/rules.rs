@@ -2,9 +2,10 @@
 
 use std::str::FromStr;
 
-use super::Report;
 use super::net::{Ipv4Range, parse_cidr, parse_ip};
 use super::quantity::{self, Measure};
+use crate::diagnostic::Report;
+use crate::names::{dns_label, dns_subdomain, is_label_key, is_label_name, is_url};
 use crate::spec::PostgresCluster;
 
 pub(super) fn check(cluster: &PostgresCluster, report: &mut Report<'_>) {
@@ -40,25 +41,6 @@ fn check_monitoring(c: &PostgresCluster, report: &mut Report<'_>) {
             "/spec/monitoring/runbookBaseURL",
             format!("`{url}` is not an http(s) URL"),
         );
-    }
-}
-
-/// `name` part of a label key, and any label value: alphanumerics at both
-/// ends, `-`, `_`, `.` inside, at most 63.
-fn is_label_name(text: &str) -> bool {
-    let edges_ok = text.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && text.ends_with(|c: char| c.is_ascii_alphanumeric());
-    edges_ok
-        && text.len() <= 63
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
-
-fn is_label_key(key: &str) -> bool {
-    match key.split_once('/') {
-        Some((prefix, name)) => dns_subdomain(prefix).is_ok() && is_label_name(name),
-        None => is_label_name(key),
     }
 }
 
@@ -98,44 +80,6 @@ fn check_names(c: &PostgresCluster, report: &mut Report<'_>) {
         if let Err(why) = dns_subdomain(value) {
             report.at_value(pointer, why);
         }
-    }
-}
-
-/// A URL with one of `schemes` (`"https://"`, …) and no whitespace.
-pub(crate) fn is_url(text: &str, schemes: &[&str]) -> bool {
-    schemes.iter().any(|s| text.starts_with(s)) && !text.contains(char::is_whitespace)
-}
-
-/// RFC 1123 label, as Kubernetes requires for namespaces and most names.
-/// Also what keeps `metadata.name` from escaping the output root.
-pub(crate) fn dns_label(name: &str) -> Result<(), String> {
-    let ok = !name.is_empty()
-        && name.len() <= 63
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !name.starts_with('-')
-        && !name.ends_with('-');
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{name}` is not a DNS-1123 label: 1-63 lower-case letters, digits or `-`, starting and ending with a letter or digit"
-        ))
-    }
-}
-
-/// RFC 1123 subdomain: dot-separated labels, at most 253 characters.
-pub(crate) fn dns_subdomain(name: &str) -> Result<(), String> {
-    let ok = !name.is_empty()
-        && name.len() <= 253
-        && name.split('.').all(|label| dns_label(label).is_ok());
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{name}` is not a valid Kubernetes object name: lower-case letters, digits, `-` and `.`, at most 253 characters"
-        ))
     }
 }
 
@@ -268,40 +212,22 @@ pub(crate) fn cron_schedule(text: &str) -> Result<(), String> {
             "`{text}` has day of week `{seven}`; Kubernetes' cron parser takes 0-6 (0 is Sunday) or SUN-SAT"
         ));
     }
-    // croner fills a table of every year from 1 to 9999 on each parse, 5% of
-    // a whole render's instructions; the common form needs none of that.
-    if is_plain_schedule(&fields) {
-        return Ok(());
-    }
     croner::Cron::from_str(text)
         .map(|_| ())
         .map_err(|e| format!("`{text}` is not a valid cron schedule: {e}"))
 }
 
-/// The ranges of the five fields, as robfig/cron (and so Kubernetes) reads them.
-const FIELD_RANGES: [(u8, u8); 5] = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 6)];
-
-/// Every field `*` or a number in its range (`0 2 * * *`): a schedule
-/// Kubernetes and croner both accept (a test checks it against croner).
-fn is_plain_schedule(fields: &[&str]) -> bool {
-    fields.len() == FIELD_RANGES.len()
-        && fields.iter().zip(FIELD_RANGES).all(|(field, (min, max))| {
-            *field == "*"
-                || (field.len() <= 2
-                    && field.bytes().all(|b| b.is_ascii_digit())
-                    && field.parse::<u8>().is_ok_and(|n| (min..=max).contains(&n)))
-        })
-}
+/// The last day of the week Kubernetes' cron parser takes (6 = Saturday).
+const LAST_DAY_OF_WEEK: u32 = 6;
 
 /// A day-of-week value above 6 as the start or end of a range: croner
 /// reads 7 as Sunday, robfig/cron rejects it, and so would the API server.
 fn day_of_week_seven(field: &str) -> Option<&str> {
-    let (_, max) = FIELD_RANGES[4];
     field
         .split(',')
         .filter_map(|part| part.split('/').next())
         .flat_map(|range| range.split('-'))
-        .find(|value| value.parse::<u32>().is_ok_and(|n| n > u32::from(max)))
+        .find(|value| value.parse::<u32>().is_ok_and(|n| n > LAST_DAY_OF_WEEK))
 }
 
 /// `L`, `5L`, `15W`, `LW`, `5#2`: Quartz syntax croner accepts and
@@ -356,24 +282,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn labels_refuse_path_tricks() {
-        assert!(dns_label("postgresql").is_ok());
-        for bad in [
-            "../etc",
-            "a/b",
-            "A",
-            "-a",
-            "a-",
-            "",
-            ".",
-            "a.b",
-            &"a".repeat(64),
-        ] {
-            assert!(dns_label(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
     fn cron_needs_five_valid_fields() {
         assert!(cron_schedule("0 2 * * *").is_ok());
         assert!(cron_schedule("*/15 1-5 * JAN MON-FRI").is_ok());
@@ -411,30 +319,5 @@ mod tests {
             let err = cron_schedule(bad).unwrap_err();
             assert!(err.contains("0-6"), "{bad}: {err}");
         }
-    }
-
-    /// The shortcut may only accept what croner accepts: every value of every
-    /// field (the others `*`), with and without a leading zero.
-    #[test]
-    fn plain_schedules_are_ones_croner_accepts() {
-        assert!(is_plain_schedule(&["0", "2", "*", "*", "*"]), "the default");
-        let mut plain = 0;
-        for field in 0..FIELD_RANGES.len() {
-            let values = (0..100).flat_map(|n| [n.to_string(), format!("{n:02}")]);
-            for value in values.chain(["*".to_string(), String::new(), "123".into()]) {
-                let mut fields = ["*"; 5];
-                fields[field] = &value;
-                if is_plain_schedule(&fields) {
-                    plain += 1;
-                    let text = fields.join(" ");
-                    assert!(croner::Cron::from_str(&text).is_ok(), "{text}");
-                    let (min, max) = FIELD_RANGES[field];
-                    let n: u8 = value.parse().unwrap_or(min);
-                    assert!((min..=max).contains(&n), "{text}");
-                }
-            }
-        }
-        // Each in-range value twice (`5` and `05`, or `15` twice), and `*`, per field.
-        assert_eq!(plain, 2 * (60 + 24 + 31 + 12 + 7) + 5);
     }
 }

@@ -2,38 +2,29 @@
 //! `pgrender schema` prints), with errors rewritten for people: the field,
 //! what was expected, and for unknown fields the closest known name.
 
-use std::sync::OnceLock;
+use std::sync::LazyLock;
 
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
-use super::Report;
-use super::schema_eval;
+use crate::diagnostic::Report;
 use crate::yaml::escape;
 
+/// The schema `pgrender schema` prints, as committed (a test keeps the two
+/// equal): read from the file rather than generated on every start.
 const COMMITTED_SCHEMA: &str = include_str!("../../schemas/pgcluster.schema.json");
 
-/// The committed schema as JSON, for messages and `scalar_kind`.
-fn schema_json() -> &'static Value {
-    static SCHEMA: OnceLock<Value> = OnceLock::new();
-    // The committed schema, not a fresh schemars run: the same JSON (a test
-    // keeps them equal) without generating it on every start.
-    SCHEMA.get_or_init(|| {
-        serde_json::from_str(COMMITTED_SCHEMA).expect("the committed schema is JSON")
-    })
-}
+static SCHEMA: LazyLock<Value> = LazyLock::new(|| {
+    serde_json::from_str(COMMITTED_SCHEMA).expect("the committed schema is JSON")
+});
 
-/// The compiled validator: built only when a spec is not accepted by the
-/// direct walk, since compiling costs about a millisecond.
-fn validator() -> &'static jsonschema::Validator {
-    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
-    VALIDATOR.get_or_init(|| {
-        jsonschema::options()
-            .build(schema_json())
-            .expect("the schema generated from our own types compiles")
-    })
-}
+/// Compiled once per process, on first use: only commands that validate pay for it.
+static VALIDATOR: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
+    jsonschema::options()
+        .build(&SCHEMA)
+        .expect("the schema generated from our own types compiles")
+});
 
 /// Report every schema violation in `value`. Keys in `skip_unknown` (JSON
 /// Pointers) are already reported by a more specific rule. Returns the
@@ -44,13 +35,8 @@ pub(super) fn check(
     skip_unknown: &[String],
 ) -> Vec<String> {
     let mut broken = Vec::new();
-    // `WALK` is `None` if the schema uses keywords the walk does not
-    // evaluate; then every spec takes the compiled validator.
-    if schema_eval::WALK.is_some_and(|root| root.accepts(value)) {
-        return broken;
-    }
-    for error in validator().iter_errors(value) {
-        report_error(&error, schema_json(), report, skip_unknown, &mut broken);
+    for error in VALIDATOR.iter_errors(value) {
+        report_error(&error, &SCHEMA, report, skip_unknown, &mut broken);
     }
     broken
 }
@@ -244,7 +230,7 @@ fn schema_at<'a>(schema: &'a Value, pointer: &str) -> Option<&'a Value> {
 /// What kind of scalar the spec takes at `pointer`, for values that arrive
 /// as text (ArgoCD parameters): `None` for unknown fields.
 pub fn scalar_kind(pointer: &str) -> Option<ScalarKind> {
-    let node = schema_at(schema_json(), pointer)?;
+    let node = schema_at(&SCHEMA, pointer)?;
     if node.get("properties").is_some() {
         return Some(ScalarKind::Object);
     }
@@ -311,27 +297,10 @@ fn closest(name: &str, known: &[String]) -> Option<String> {
     let lower = name.to_lowercase();
     known
         .iter()
-        .map(|k| (edit_distance(&lower, &k.to_lowercase()), k))
+        .map(|k| (strsim::levenshtein(&lower, &k.to_lowercase()), k))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k.clone())
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -339,10 +308,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn edit_distance_counts_single_edits() {
-        assert_eq!(edit_distance("port", "port"), 0);
-        assert_eq!(edit_distance("prot", "port"), 2);
-        assert_eq!(edit_distance("instance", "instances"), 1);
+    fn closest_suggests_within_two_edits_ignoring_case() {
+        let known = ["port", "addressPool", "instances"].map(String::from);
+        assert_eq!(closest("prot", &known).as_deref(), Some("port"));
+        assert_eq!(closest("addresspool", &known).as_deref(), Some("addressPool"));
+        assert_eq!(closest("instance", &known).as_deref(), Some("instances"));
+        assert_eq!(closest("banana", &known), None);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::Report;
+use crate::diagnostic::Report;
 use super::walk::{Next, walk};
 
 /// Field names that only ever hold secret material.

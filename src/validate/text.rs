@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::Report;
+use crate::diagnostic::Report;
 use super::walk::{Next, walk};
 
 pub(super) fn check(value: &Value, report: &mut Report<'_>) {

@@ -9,6 +9,7 @@ mod corpus;
 mod crash;
 mod day2;
 mod golden;
+mod layering;
 mod output_valid;
 mod properties;
 mod supply_chain;

@@ -7,7 +7,8 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use pgrender::load::SpecFile;
-use pgrender::render::{Plan, RenderOptions, Renderer, render_spec};
+use pgrender::plan::{Plan, RenderOptions};
+use pgrender::render::{render_spec, renderer};
 use pgrender::validate::check_file;
 
 use crate::output_valid::{chart_keys, used_keys, validators};
@@ -26,7 +27,7 @@ fn render(value: &Value) -> Plan {
         Ok(valid) => valid,
         Err(d) => panic!("a generated valid spec was rejected:\n{d}\nspec: {value:#}"),
     };
-    render_spec(&valid, &Renderer::new(), &RenderOptions::default()).expect("render")
+    render_spec(&valid, &renderer(), &RenderOptions::default()).expect("render")
 }
 
 fn documents(plan: &Plan) -> Vec<(String, Value)> {

@@ -1,37 +1,17 @@
-//! The steps every command shares: find and validate specs, render plans.
+//! The first phase of every command: find the specs under a path, set the
+//! values that come from outside the files, validate each spec and all of
+//! them together. Every problem in every file is reported, not just the first.
 
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::{self, FindError};
-use crate::output::OutputError;
+use crate::error::Error;
+use crate::load;
 use crate::overrides::{self, Override};
-use crate::render::{Plan, RenderOptions, Renderer, render_spec};
 use crate::validate::{self, ValidSpec};
 
-/// Everything that stops a command. Every variant maps to exit code 2.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// One or more specs are invalid; each diagnostic names file:line:column.
-    #[error("{0}")]
-    Invalid(Diagnostics),
-    #[error(
-        "{path}: no pgrender spec found (a spec is a YAML file with `apiVersion: pgrender.dev/v1alpha1` and `kind: PostgresCluster`)"
-    )]
-    NoSpecs { path: String },
-    #[error(transparent)]
-    Find(#[from] FindError),
-    #[error(transparent)]
-    Output(#[from] OutputError),
-    #[error("{0}")]
-    Usage(String),
-    /// A template failed on a validated spec: a bug in pgrender.
-    #[error("internal error while rendering {name} (please report it): {source:#}")]
-    Render {
-        name: String,
-        source: minijinja::Error,
-    },
-}
+/// Where specs are looked for when no PATH is given.
+pub const DEFAULT_SPEC_PATH: &str = "kubernetes/specs";
 
 /// Validated specs and the warnings they raised (deduplicated).
 #[derive(Debug)]
@@ -109,7 +89,7 @@ pub fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Err
     }
     let mut warnings: Vec<String> = Vec::new();
     for spec in &specs {
-        for warning in crate::backend::for_cluster(&spec.cluster).warnings(&spec.cluster) {
+        for warning in spec.backend.warnings(&spec.cluster) {
             if !warnings.contains(&warning) {
                 warnings.push(warning);
             }
@@ -121,18 +101,18 @@ pub fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Err
 /// Refuse any candidate that resolves outside `root` (a symlink out of the
 /// source directory, in ArgoCD a path out of the repository checkout).
 fn confine(root: &Path, candidates: &[PathBuf]) -> Result<(), Error> {
-    let root = root
-        .canonicalize()
-        .map_err(|e| Error::Usage(format!("{}: {e}", root.display())))?;
+    let resolve = |path: &Path| {
+        path.canonicalize().map_err(|source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        })
+    };
+    let root = resolve(root)?;
     for candidate in candidates {
-        let real = candidate
-            .canonicalize()
-            .map_err(|e| Error::Usage(format!("{}: {e}", candidate.display())))?;
-        if !real.starts_with(&root) {
-            return Err(Error::Usage(format!(
-                "{}: resolves outside the source directory; specs and symlinks must stay inside it",
-                candidate.display()
-            )));
+        if !resolve(candidate)?.starts_with(&root) {
+            return Err(Error::OutsideSource {
+                path: candidate.display().to_string(),
+            });
         }
     }
     Ok(())
@@ -156,59 +136,12 @@ fn select(base: &Path, candidates: &[PathBuf], only: &[PathBuf]) -> Result<Vec<P
             Some(path) if !chosen.contains(path) => chosen.push(path.clone()),
             Some(_) => {}
             None => {
-                return Err(Error::Usage(format!(
-                    "spec `{}` was asked for but is not a YAML file under {}",
-                    want.display(),
-                    base.display()
-                )));
+                return Err(Error::SelectedSpecMissing {
+                    spec: want.display().to_string(),
+                    base: base.display().to_string(),
+                });
             }
         }
     }
     Ok(chosen)
 }
-
-/// Settings of the run that some specs cannot work with; checked before
-/// anything is written.
-pub fn check_options(specs: &[ValidSpec], options: &RenderOptions) -> Result<(), Error> {
-    let repo_relative =
-        !options.out_root.starts_with('/') && !options.out_root.split('/').any(|p| p == "..");
-    match specs
-        .iter()
-        .find(|s| s.cluster.spec.argocd.git_repo_url.is_some())
-    {
-        Some(spec) if !repo_relative => Err(Error::Usage(format!(
-            "{}: spec.argocd.gitRepoURL makes the Application read values/values.yaml from git, \
-             so --out-root must be a path inside the repository (relative, without `..`), not `{}`",
-            spec.source.display, options.out_root
-        ))),
-        _ => Ok(()),
-    }
-}
-
-/// Render every spec into its plan, on every core.
-pub fn render_plans(specs: &[ValidSpec], options: &RenderOptions) -> Result<Vec<Plan>, Error> {
-    check_options(specs, options)?;
-    // One spec uses each template once: compile it for that use and free it
-    // (`Renderer::single_use`). Not when an earlier batch of a fleet (the
-    // last one can hold a single spec) has compiled them all already.
-    let single_use;
-    let renderer = match (specs, SHARED_RENDERER.get()) {
-        ([_], None) => {
-            single_use = Renderer::single_use();
-            &single_use
-        }
-        _ => SHARED_RENDERER.get_or_init(Renderer::new),
-    };
-    crate::parallel::map(specs, |spec| {
-        render_spec(spec, renderer, options).map_err(|source| Error::Render {
-            name: spec.cluster.metadata.name.clone(),
-            source,
-        })
-    })
-    .into_iter()
-    .collect()
-}
-
-/// The template environment for many specs, built on first use and shared
-/// by every thread and batch.
-static SHARED_RENDERER: std::sync::OnceLock<Renderer> = std::sync::OnceLock::new();

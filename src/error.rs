@@ -1,0 +1,70 @@
+//! The crate's error: everything that stops a command. Each variant maps to
+//! exit code 2; `cli` prints it on stderr.
+
+use crate::diagnostic::Diagnostics;
+use crate::load::FindError;
+use crate::output::OutputError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// One or more specs are invalid; each diagnostic names file:line:column.
+    #[error("{0}")]
+    Invalid(Diagnostics),
+    #[error(
+        "{path}: no pgrender spec found (a spec is a YAML file with `apiVersion: pgrender.dev/v1alpha1` and `kind: PostgresCluster`)"
+    )]
+    NoSpecs { path: String },
+    #[error(transparent)]
+    Find(#[from] FindError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// A template failed on a validated spec: a bug in pgrender.
+    #[error("internal error while rendering {name} (please report it): {source:#}")]
+    Render {
+        name: String,
+        source: minijinja::Error,
+    },
+    /// `spec.argocd.gitRepoURL` needs the output root to be a repository path.
+    #[error(
+        "{spec}: spec.argocd.gitRepoURL makes the Application read values/values.yaml from git, \
+         so --out-root must be a path inside the repository (relative, without `..`), not `{out_root}`"
+    )]
+    OutRootNotInRepository { spec: String, out_root: String },
+    /// A spec file (or a symlink to one) resolves outside the plugin's source directory.
+    #[error("{path}: resolves outside the source directory; specs and symlinks must stay inside it")]
+    OutsideSource { path: String },
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    /// The plugin was asked (parameter `specs`) for a file that is not there.
+    #[error("spec `{spec}` was asked for but is not a YAML file under {base}")]
+    SelectedSpecMissing { spec: String, base: String },
+    /// ArgoCD handed the plugin settings it cannot use; never names a value.
+    #[error("{0}")]
+    PluginSettings(String),
+    /// The plugin's own Application and a rendered one share a name.
+    #[error(
+        "{spec}: the plugin's own Application is named `{app}`, the same as the chart Application this spec renders \
+         (spec.argocd.applicationName); with prune they would delete each other: rename one"
+    )]
+    ApplicationNameClash { spec: String, app: String },
+    /// The target cluster is too old for what the output uses.
+    #[error(
+        "{spec}: the cluster runs Kubernetes {major}.{minor}, but the backup CronJob sets timeZone ({time_zone}), which needs 1.27 or newer; \
+         upgrade the cluster (K3s 1.26 is out of support)"
+    )]
+    KubernetesTooOld {
+        spec: String,
+        major: u32,
+        minor: u32,
+        time_zone: String,
+    },
+    /// An empty stream plus auto-prune would delete the database.
+    #[error("no manifests rendered; refusing to print an empty stream")]
+    EmptyStream,
+    /// `migrate-guide` was given specs that do not describe a migration.
+    #[error("{0}")]
+    NotAMigration(String),
+}

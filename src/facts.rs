@@ -1,0 +1,71 @@
+//! What the shared outputs (backup job, network policy, alerts, README) need
+//! to know about a rendered cluster. Each backend fills one in.
+
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ClusterFacts {
+    /// In-cluster service clients (and the backup job) connect to.
+    pub service_host: String,
+    /// Image with `pg_dump`/`pg_dumpall` of the server's major version.
+    pub client_image: String,
+    /// Unix user the image runs as.
+    pub run_as_user: u32,
+    /// Secret and key holding the superuser password.
+    pub superuser: String,
+    pub password_secret: String,
+    pub password_key: String,
+    /// Every key the backend reads from `auth.existingSecret`, with what it is for.
+    pub secret_keys: Vec<SecretKey>,
+    /// Type of that Secret (`Opaque`, `kubernetes.io/basic-auth`).
+    pub secret_type: &'static str,
+    /// Who reads it, for the README ("The chart and the backup job").
+    pub secret_readers: &'static str,
+    /// What clients' traffic lands on, for the README ("a pgpool pod").
+    pub entry_pods: &'static str,
+    /// Container running PostgreSQL in a server pod.
+    pub server_container: &'static str,
+    pub metrics: MetricNames,
+    pub extra_ingress: Vec<IngressRule>,
+    /// Labels of the PostgreSQL server pods (as the chart or operator sets them).
+    pub server_labels: BTreeMap<String, String>,
+    /// Labels of the proxy pods clients connect to, when there is a proxy.
+    pub proxy_labels: Option<BTreeMap<String, String>>,
+    /// Labels every pod of the cluster carries (replication and proxy peers).
+    pub cluster_labels: BTreeMap<String, String>,
+    /// Container ports: PostgreSQL, the proxy (or PostgreSQL again) and the exporter.
+    pub postgres_port: u16,
+    pub client_port: u16,
+    pub metrics_port: u16,
+    /// Regular expressions (PromQL `=~`) for the server pods and their volume claims.
+    pub server_pod_regex: String,
+    pub volume_claim_regex: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SecretKey {
+    pub key: String,
+    pub purpose: String,
+    /// A value that is not secret and always the same (a user name); the
+    /// README writes it instead of prompting for it.
+    pub value: Option<String>,
+}
+
+/// Names of the metrics the backend's exporter gives for the alerts.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MetricNames {
+    /// 1 while the exporter reaches PostgreSQL.
+    pub up: &'static str,
+    /// Replay lag of a replica in seconds (0 on the primary).
+    pub replication_lag: &'static str,
+    /// Connections per instance (summed per pod by the alert).
+    pub connections: &'static str,
+}
+
+/// Extra traffic the backend's own machinery needs into the server pods.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct IngressRule {
+    pub why: &'static str,
+    pub namespace: String,
+    pub ports: Vec<u16>,
+}

@@ -1,0 +1,84 @@
+//! A `Plan`: every file of one spec's output folder, path to content, and
+//! the settings of the run that shape it. What `render` builds and `output`
+//! writes or compares.
+
+use std::collections::BTreeMap;
+
+use sha2::{Digest, Sha256};
+
+/// Where output folders go when no `--out-root` is given.
+pub const DEFAULT_OUT_ROOT: &str = "kubernetes/applications";
+
+/// The file in each output folder that lists the others with their sha256.
+pub const CHECKSUMS: &str = "CHECKSUMS";
+
+/// Settings of one render run that are not part of any spec.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// The output root as a repository-relative path (`kubernetes/applications`),
+    /// used where the output names its own location (multi-source values).
+    pub out_root: String,
+    /// Also render the folder's README (runbook) and CHECKSUMS. The ArgoCD
+    /// plugin's stream carries manifests only, so `generate` skips them.
+    pub readme_and_checksums: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            out_root: DEFAULT_OUT_ROOT.into(),
+            readme_and_checksums: true,
+        }
+    }
+}
+
+impl RenderOptions {
+    pub fn values_file_path(&self, name: &str) -> String {
+        format!(
+            "{}/{name}/values/values.yaml",
+            self.out_root.trim_end_matches('/')
+        )
+    }
+}
+
+/// The files of one spec's output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Folder name under the output root (`metadata.name`).
+    pub name: String,
+    /// Relative path (with `/`) to content; includes `CHECKSUMS`.
+    pub files: BTreeMap<String, String>,
+}
+
+impl Plan {
+    /// Paths of the Kubernetes manifests, in output order.
+    pub fn manifest_paths(&self) -> impl Iterator<Item = &String> {
+        self.files
+            .keys()
+            .filter(|p| p.ends_with(".yaml") && !p.starts_with("values/"))
+    }
+}
+
+/// `sha256  path` per file, sorted by path: `sha256sum -c CHECKSUMS` works
+/// inside the folder.
+pub fn checksums<'a>(files: impl Iterator<Item = (&'a String, &'a String)>) -> String {
+    let mut out = String::new();
+    for (path, content) in files {
+        if path == CHECKSUMS {
+            continue;
+        }
+        out.push_str(&sha256_hex(content.as_bytes()));
+        out.push_str("  ");
+        out.push_str(path);
+        out.push('\n');
+    }
+    out
+}
+
+/// Lowercase hex sha256, as `sha256sum` prints it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
