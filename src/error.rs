@@ -31,7 +31,9 @@ pub enum Error {
     )]
     OutRootNotInRepository { spec: String, out_root: String },
     /// A spec file (or a symlink to one) resolves outside the plugin's source directory.
-    #[error("{path}: resolves outside the source directory; specs and symlinks must stay inside it")]
+    #[error(
+        "{path}: resolves outside the source directory; specs and symlinks must stay inside it"
+    )]
     OutsideSource { path: String },
     #[error("{path}: {source}")]
     Io {

@@ -164,16 +164,10 @@ pub fn load_candidate(path: &Path, explicit: bool) -> Result<Option<SpecFile>, D
 
 /// Read at most one byte past the limit, so a huge file costs no more than that.
 fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
-    let file = File::open(path)?;
-    // Sized from the metadata, a spec arrives in one read instead of a
-    // doubling series starting at 32 bytes (`take` hides the size from
-    // `read_to_end`). Only a hint: `take` still bounds what is read.
-    let hint = file
-        .metadata()
-        .map_or(0, |m| m.len())
-        .min(MAX_SPEC_BYTES + 1);
-    let mut bytes = Vec::with_capacity(usize::try_from(hint).unwrap_or(0) + 1);
-    file.take(MAX_SPEC_BYTES + 1).read_to_end(&mut bytes)?;
+    let mut bytes = Vec::new();
+    File::open(path)?
+        .take(MAX_SPEC_BYTES + 1)
+        .read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 

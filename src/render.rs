@@ -242,7 +242,12 @@ mod tests {
         spec.backup.schedule = hostile.to_string();
         spec.network.address_pool.addresses = vec![hostile.to_string()];
         let valid = ValidSpec::unread("x\n---\n.yaml", spec);
-        let plan = render_spec(&valid, &Renderer::new(all_templates()), &RenderOptions::default()).unwrap();
+        let plan = render_spec(
+            &valid,
+            &Renderer::new(all_templates()),
+            &RenderOptions::default(),
+        )
+        .unwrap();
         let app = parse_stream(&plan.files["application.yaml"]).unwrap();
         assert_eq!(app.len(), 1);
         assert_eq!(app[0]["spec"]["destination"]["server"], hostile);

@@ -12,8 +12,8 @@ use crate::diagnostic::Report;
 use crate::facts::{ClusterFacts, MetricNames, SecretKey};
 use crate::names::{dns_label, is_url};
 use crate::plan::RenderOptions;
-use crate::templates::{Renderer, Template};
 use crate::spec::{PostgresCluster, PostgresVersion};
+use crate::templates::{Renderer, Template};
 
 #[derive(Debug)]
 pub(crate) struct Bitnami;

@@ -15,9 +15,8 @@ use crate::yaml::escape;
 /// equal): read from the file rather than generated on every start.
 const COMMITTED_SCHEMA: &str = include_str!("../../schemas/pgcluster.schema.json");
 
-static SCHEMA: LazyLock<Value> = LazyLock::new(|| {
-    serde_json::from_str(COMMITTED_SCHEMA).expect("the committed schema is JSON")
-});
+static SCHEMA: LazyLock<Value> =
+    LazyLock::new(|| serde_json::from_str(COMMITTED_SCHEMA).expect("the committed schema is JSON"));
 
 /// Compiled once per process, on first use: only commands that validate pay for it.
 static VALIDATOR: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
@@ -311,7 +310,10 @@ mod tests {
     fn closest_suggests_within_two_edits_ignoring_case() {
         let known = ["port", "addressPool", "instances"].map(String::from);
         assert_eq!(closest("prot", &known).as_deref(), Some("port"));
-        assert_eq!(closest("addresspool", &known).as_deref(), Some("addressPool"));
+        assert_eq!(
+            closest("addresspool", &known).as_deref(),
+            Some("addressPool")
+        );
         assert_eq!(closest("instance", &known).as_deref(), Some("instances"));
         assert_eq!(closest("banana", &known), None);
     }

@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
-use crate::diagnostic::Report;
 use super::walk::{Next, walk};
+use crate::diagnostic::Report;
 
 /// Field names that only ever hold secret material.
 const SECRET_WORDS: [&str; 7] = [

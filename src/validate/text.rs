@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use crate::diagnostic::Report;
 use super::walk::{Next, walk};
+use crate::diagnostic::Report;
 
 pub(super) fn check(value: &Value, report: &mut Report<'_>) {
     walk(value, &mut |pointer, field, node| {

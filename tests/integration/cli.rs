@@ -1,42 +1,11 @@
-//! The command line as a user meets it: exit codes, messages, help.
+//! What the CLI cases (`tests/cmd/`, run by `cmd.rs`) cannot show: every
+//! generated file's header, CHECKSUMS against `sha256sum`, a check that
+//! creates nothing, and how the process behaves with a closed pipe or with
+//! its standard streams closed.
 
 use std::process::{Command, Stdio};
 
-use crate::support::{
-    Workspace, assert_error, reference_spec, snapshot, spec_with, stderr, stdout,
-};
-
-#[test]
-fn render_writes_the_tree_and_says_so() {
-    let ws = Workspace::empty();
-    ws.write("specs/postgresql.yaml", &reference_spec());
-    let o = ws.run(&["render", "specs", "--out-root", "out"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "created: out/postgresql\n");
-    let files: Vec<String> = ws.out().into_keys().collect();
-    assert_eq!(
-        files,
-        [
-            "postgresql/CHECKSUMS",
-            "postgresql/README.md",
-            "postgresql/application.yaml",
-            "postgresql/argocd-repository.yaml",
-            "postgresql/backup/cronjob.yaml",
-            "postgresql/backup/restore-job.yaml",
-            "postgresql/metallb/ip-address-pool.yaml",
-            "postgresql/monitoring/prometheus-rule.yaml",
-            "postgresql/namespace.yaml",
-            "postgresql/network-policy.yaml",
-            "postgresql/values/values.yaml",
-        ]
-    );
-    // The frozen-images warning goes to stderr, and is not an error.
-    assert!(
-        stderr(&o).contains("warning: images come from docker.io/bitnamilegacy"),
-        "{}",
-        stderr(&o)
-    );
-}
+use crate::support::{Workspace, reference_spec, snapshot, spec_with, stderr, stdout};
 
 #[test]
 fn every_generated_file_names_tool_and_spec_without_timestamp() {
@@ -96,45 +65,6 @@ fn checksums_list_every_file_with_its_sha256() {
 }
 
 #[test]
-fn check_exits_0_when_current_and_1_with_a_diff_on_drift() {
-    let ws = Workspace::rendered();
-    let o = ws.run(&["check", "ref", "--out-root", "out"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).starts_with("ok: 1 spec(s) match out"));
-
-    // Change the spec: check must show the diff and exit 1, writing nothing.
-    let changed = reference_spec().replace("maxConnections: 100", "maxConnections: 150");
-    ws.write("ref/postgresql.yaml", &changed);
-    let before = ws.out();
-    let o = ws.run(&["check", "ref", "--out-root", "out"]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let diff = stdout(&o);
-    assert!(
-        diff.contains("--- out/postgresql/values/values.yaml (on disk)"),
-        "{diff}"
-    );
-    assert!(
-        diff.contains("-  maxConnections: 100\n+  maxConnections: 150"),
-        "{diff}"
-    );
-    assert!(diff.contains("@@"), "unified diff hunks: {diff}");
-    assert!(stderr(&o).contains("drift:"), "{}", stderr(&o));
-    assert_eq!(before, ws.out(), "check never writes");
-}
-
-#[test]
-fn check_lists_missing_and_extra_files() {
-    let ws = Workspace::rendered();
-    std::fs::remove_file(ws.path().join("out/postgresql/README.md")).expect("rm");
-    ws.write("out/postgresql/stray.yaml", "kind: Stray\n");
-    let o = ws.run(&["check", "ref", "--out-root", "out"]);
-    assert_eq!(o.status.code(), Some(1));
-    let text = stdout(&o);
-    assert!(text.contains("missing: out/postgresql/README.md"), "{text}");
-    assert!(text.contains("extra: out/postgresql/stray.yaml"), "{text}");
-}
-
-#[test]
 fn check_with_nothing_rendered_reports_every_file_missing() {
     let ws = Workspace::empty();
     ws.write("specs/postgresql.yaml", &reference_spec());
@@ -150,68 +80,6 @@ fn check_with_nothing_rendered_reports_every_file_missing() {
         !ws.path().join("out").exists(),
         "check never creates the output root"
     );
-}
-
-#[test]
-fn validate_prints_every_problem_as_file_line_column_field_message() {
-    let ws = Workspace::empty();
-    ws.write(
-        "specs/bad.yaml",
-        &spec_with("pg", "  postgres:\n    instances: 0\n  network:\n    port: 0\n  backup:\n    timeZone: Nowhere/Land\n"),
-    );
-    let o = ws.run(&["validate", "specs/bad.yaml"]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = stderr(&o);
-    assert!(
-        err.contains("specs/bad.yaml:7:16: spec.postgres.instances: must be at least 1, found 0"),
-        "{err}"
-    );
-    assert!(
-        err.contains("specs/bad.yaml:9:11: spec.network.port: must be at least 1, found 0"),
-        "{err}"
-    );
-    assert!(
-        err.contains(
-            "specs/bad.yaml:11:15: spec.backup.timeZone: `Nowhere/Land` is not an IANA time zone"
-        ),
-        "{err}"
-    );
-    assert!(err.contains("error: 3 problem(s) found"), "{err}");
-    assert_eq!(stdout(&o), "");
-}
-
-#[test]
-fn validate_accepts_the_reference_spec() {
-    let ws = Workspace::empty();
-    ws.write("specs/postgresql.yaml", &reference_spec());
-    let o = ws.run(&["validate", "specs"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "ok: 1 spec(s) valid\n");
-}
-
-#[test]
-fn default_paths_are_kubernetes_specs_and_applications() {
-    let ws = Workspace::empty();
-    ws.write("kubernetes/specs/postgresql.yaml", &reference_spec());
-    let o = ws.run(&["render"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(
-        ws.path()
-            .join("kubernetes/applications/postgresql/application.yaml")
-            .is_file()
-    );
-    let o = ws.run(&["check"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-}
-
-#[test]
-fn a_folder_without_specs_is_an_error_not_an_empty_success() {
-    let ws = Workspace::empty();
-    ws.write("specs/other.yaml", "apiVersion: v1\nkind: ConfigMap\n");
-    let o = ws.run(&["render", "specs", "--out-root", "out"]);
-    assert_error(&o, "specs: no pgrender spec found");
-    let o = ws.run(&["render", "nowhere"]);
-    assert_error(&o, "nowhere: no such file or folder");
 }
 
 #[test]
@@ -231,105 +99,8 @@ fn schema_prints_the_committed_schema() {
     assert_eq!(parsed["additionalProperties"], false);
 }
 
-#[test]
-fn help_explains_every_command_with_an_example() {
-    let ws = Workspace::empty();
-    for command in [
-        "render",
-        "check",
-        "validate",
-        "schema",
-        "generate",
-        "discover",
-        "parameters",
-        "migrate-guide",
-    ] {
-        let o = ws.run(&[command, "--help"]);
-        assert_eq!(o.status.code(), Some(0), "{command}");
-        let help = stdout(&o);
-        assert!(
-            help.contains("Example"),
-            "{command} --help has no example:\n{help}"
-        );
-        assert!(
-            help.contains(&format!("pgrender {command}")),
-            "{command} --help example:\n{help}"
-        );
-    }
-    let o = ws.run(&["render", "--help"]);
-    for flag in ["--out-root", "--force", "[PATH]"] {
-        assert!(stdout(&o).contains(flag), "render --help lacks {flag}");
-    }
-    let o = ws.run(&["--help"]);
-    assert!(stdout(&o).contains("Exit codes: 0 ok, 1 drift found by `check`, 2 any error"));
-}
-
-#[test]
-fn usage_errors_exit_2() {
-    let ws = Workspace::empty();
-    let o = ws.run(&["render", "--no-such-flag"]);
-    assert_eq!(o.status.code(), Some(2));
-    let o = ws.run(&["frobnicate"]);
-    assert_eq!(o.status.code(), Some(2));
-}
-
-#[test]
-fn multi_source_needs_a_repository_relative_out_root() {
-    let ws = Workspace::empty();
-    ws.write(
-        "specs/pg.yaml",
-        &spec_with(
-            "pg",
-            "  argocd:\n    gitRepoURL: https://git.lan/gitops.git\n",
-        ),
-    );
-    let absolute = ws.path().join("out");
-    let o = ws.run(&[
-        "render",
-        "specs",
-        "--out-root",
-        absolute.to_str().expect("utf-8 path"),
-    ]);
-    assert_error(&o, "--out-root must be a path inside the repository");
-    assert!(!absolute.exists());
-}
-
-#[test]
-fn folders_whose_spec_is_gone_are_reported_not_deleted() {
-    let ws = Workspace::rendered();
-    ws.write("ref/other.yaml", &spec_with("other", "  network:\n    loadBalancerIP: 10.9.0.1\n    addressPool:\n      name: other\n      addresses: [10.9.0.0/30]\n  argocd:\n    applicationName: other\n"));
-    assert_eq!(
-        ws.run(&["render", "ref", "--out-root", "out"])
-            .status
-            .code(),
-        Some(0)
-    );
-    std::fs::remove_file(ws.path().join("ref/other.yaml")).expect("rm spec");
-    // A folder pgrender did not make (no CHECKSUMS) is none of its business.
-    ws.write("out/hand-made/app.yaml", "kind: ConfigMap\n");
-    let o = ws.run(&["check", "ref", "--out-root", "out"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stdout(&o).contains("orphan: out/other (generated by pgrender"),
-        "{}",
-        stdout(&o)
-    );
-    assert!(!stdout(&o).contains("hand-made"), "{}", stdout(&o));
-    let o = ws.run(&["render", "ref", "--out-root", "out"]);
-    assert_eq!(o.status.code(), Some(0));
-    assert!(
-        stdout(&o).contains("note: out/other was generated by pgrender but no spec renders it"),
-        "{}",
-        stdout(&o)
-    );
-    assert!(
-        ws.path().join("out/other/application.yaml").exists(),
-        "render never deletes whole folders"
-    );
-}
-
-/// pgrender's `main` replaces Rust's start-up (src/main.rs); these two pin
-/// what that start-up gave and pgrender keeps.
+/// Rust's start-up ignores SIGPIPE and reopens closed standard streams on
+/// /dev/null; these two pin that pgrender keeps relying on both.
 #[test]
 fn a_reader_that_stops_early_does_not_kill_pgrender_with_sigpipe() {
     // Six clusters make ~120 KB of manifests, more than a pipe holds, so

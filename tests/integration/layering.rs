@@ -9,7 +9,15 @@ use crate::support::repo_root;
 
 /// Earliest first. A new module must be placed here.
 const LAYERS: [&[&str]; 13] = [
-    &["facts", "names", "parallel", "plan", "spec", "templates", "yaml"],
+    &[
+        "facts",
+        "names",
+        "parallel",
+        "plan",
+        "spec",
+        "templates",
+        "yaml",
+    ],
     &["diagnostic"],
     &["load"],
     &["alerts"],
@@ -102,7 +110,8 @@ fn modules(src: &Path) -> Vec<(String, String)> {
 
 #[test]
 fn the_reference_scanner_reads_paths_and_groups() {
-    let found = crate_modules("use crate::a::X;\nuse crate::{b, c::{D, E}, d::F};\nlet x = crate::e::f();");
+    let found =
+        crate_modules("use crate::a::X;\nuse crate::{b, c::{D, E}, d::F};\nlet x = crate::e::f();");
     assert_eq!(found, ["a", "b", "c", "d", "e"].map(String::from).into());
 }
 
@@ -111,7 +120,9 @@ fn no_module_uses_one_of_its_own_or_a_later_layer() {
     let mut problems = Vec::new();
     for (module, text) in modules(&repo_root().join("src")) {
         let Some(layer) = layer_of(&module) else {
-            problems.push(format!("src/{module}: not placed in a layer (tests/integration/layering.rs)"));
+            problems.push(format!(
+                "src/{module}: not placed in a layer (tests/integration/layering.rs)"
+            ));
             continue;
         };
         for used in crate_modules(&text) {

@@ -4,6 +4,7 @@
 
 mod backends;
 mod cli;
+mod cmd;
 mod cmp;
 mod corpus;
 mod crash;
