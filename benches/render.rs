@@ -55,5 +55,5 @@ fn render_reference(bencher: divan::Bencher) {
 #[divan::bench(args = [1_000, 10_000])]
 fn cross_spec_checks(bencher: divan::Bencher, n: usize) {
     let specs = fleet(n);
-    bencher.bench(|| check_together(divan::black_box(&specs)).expect("no overlap"));
+    bencher.bench(|| check_together(divan::black_box(&specs), None).expect("no overlap"));
 }

@@ -117,8 +117,7 @@ pub fn load_candidate(path: &Path, explicit: bool) -> Result<Option<SpecFile>, D
 
     let bytes = read_bounded(path).map_err(|e| at_start(format!("cannot read the file: {e}")))?;
     let too_big = bytes.len() as u64 > MAX_SPEC_BYTES;
-    let mentions_us = contains(&bytes, API_VERSION.as_bytes()) && contains(&bytes, KIND.as_bytes());
-    if !explicit && !mentions_us {
+    if !explicit && !may_be_a_spec(&bytes) {
         return Ok(None);
     }
     if too_big {
@@ -148,6 +147,14 @@ pub fn load_candidate(path: &Path, explicit: bool) -> Result<Option<SpecFile>, D
     let declares =
         |key: &str, want: &str| document.value.get(key).and_then(|v| v.as_str()) == Some(want);
     if !(declares("apiVersion", API_VERSION) && declares("kind", KIND)) {
+        if let Some((pointer, message)) = near_miss(&document.value) {
+            return Err(Diagnostic {
+                file: display.clone(),
+                pos: document.positions.value_pos(pointer),
+                field: crate::yaml::pointer_to_field_path(pointer),
+                message,
+            });
+        }
         if !explicit {
             return Ok(None);
         }
@@ -173,4 +180,81 @@ fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// What every pgrender API version names (`pgrender.dev/v1alpha1`).
+const API_MARK: &str = "pgrender";
+
+/// Edits that still make a `kind` a mistyped `PostgresCluster`.
+const KIND_DISTANCE: usize = 3;
+
+fn is_near_kind(kind: &str) -> bool {
+    strsim::levenshtein(&kind.to_ascii_lowercase(), &KIND.to_ascii_lowercase()) <= KIND_DISTANCE
+}
+
+/// A cheap look at the bytes: could this file be a spec, or nearly one? A
+/// folder may hold thousands of other manifests; only these are parsed.
+fn may_be_a_spec(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    let kind_line = text.lines().any(|line| {
+        line.strip_prefix("kind:")
+            .map(|rest| rest.trim().trim_matches(['"', '\'']))
+            .is_some_and(is_near_kind)
+    });
+    let spec_shape = text.contains("metadata:")
+        && text.contains("\nspec:")
+        && (text.contains("postgres:") || text.contains("network:"));
+    contains(bytes, API_MARK.as_bytes()) || kind_line || spec_shape
+}
+
+/// Why a parsed file that is not a spec nearly is one: skipping it would
+/// silently drop the cluster it describes (and, with ArgoCD's prune, delete
+/// it). The pointer says where to look.
+fn near_miss(value: &serde_json::Value) -> Option<(&'static str, String)> {
+    let text = |pointer: &str| value.pointer(pointer).and_then(|v| v.as_str());
+    let dropped = "as it is, pgrender would skip this file and leave its cluster out of the output";
+    let api_version = text("/apiVersion").unwrap_or_default();
+    let kind = text("/kind").unwrap_or_default();
+    if api_version != API_VERSION && api_version.contains(API_MARK) {
+        return Some((
+            "/apiVersion",
+            format!(
+                "`{api_version}` is not an API version pgrender reads (write `{API_VERSION}`); {dropped}"
+            ),
+        ));
+    }
+    if kind == KIND {
+        return Some((
+            "/apiVersion",
+            format!(
+                "a `{KIND}` of `{api_version}`, not of `{API_VERSION}`: not a pgrender spec; move it out of the spec folder, or write `apiVersion: {API_VERSION}`; {dropped}"
+            ),
+        ));
+    }
+    if api_version == API_VERSION || is_near_kind(kind) {
+        let hint = if is_near_kind(kind) {
+            format!(" (did you mean `{KIND}`?)")
+        } else {
+            String::new()
+        };
+        return Some((
+            "/kind",
+            format!("`{kind}` is not a kind pgrender reads{hint}; {dropped}"),
+        ));
+    }
+    let named = text("/metadata/name").is_some();
+    let section = ["/spec/postgres", "/spec/network"]
+        .into_iter()
+        .find(|p| value.pointer(p).is_some_and(serde_json::Value::is_object));
+    match section {
+        Some(section) if named => Some((
+            "",
+            format!(
+                "has the shape of a pgrender spec (metadata.name and {}) but not `apiVersion: {API_VERSION}` and `kind: {KIND}`; \
+                 add them, or move the file out of the spec folder; {dropped}",
+                crate::yaml::pointer_to_field_path(section)
+            ),
+        )),
+        _ => None,
+    }
 }

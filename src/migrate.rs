@@ -53,7 +53,7 @@ pub fn guide(old_path: &Path, new_path: &Path) -> Result<String, Error> {
         )));
     }
     // Both run side by side during the move: they must not collide.
-    check_together(&[old.clone(), new.clone()]).map_err(Error::Invalid)?;
+    check_together(&[old.clone(), new.clone()], None).map_err(Error::Invalid)?;
 
     let side = |spec: &ValidSpec| {
         let facts = spec.backend.facts(&spec.cluster);

@@ -38,21 +38,36 @@ pub fn load_specs(path: &Path) -> Result<Loaded, Error> {
 }
 
 /// `load_specs` with overrides, confinement and a selection.
+///
+/// A spec file given alone is still checked against its fleet: the rules
+/// across specs (pools, names, namespaces) see every spec under the spec
+/// root holding it (`spec_root`), because the others are rendered too, by
+/// another command or by ArgoCD. Only that file's spec is returned.
 pub fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
-    let mut candidates = load::find_candidates(path)?;
+    let named = path.is_file() && options.only.is_none();
+    let root = if named {
+        spec_root(path)
+    } else {
+        path.to_path_buf()
+    };
+    let mut candidates = load::find_candidates(&root)?;
+    if named {
+        candidates = with_named_file(candidates, path);
+    }
     if let Some(root) = &options.confine_to {
         confine(root, &candidates)?;
     }
     if let Some(only) = &options.only {
         candidates = select(path, &candidates, only)?;
     }
-    // A file named by the user (or by the plugin's selection) must be a spec.
-    let explicit = path.is_file() || options.only.is_some();
+    // A file named by the user (or by the plugin's selection) must be a spec;
+    // inside a folder, YAML that is clearly something else is skipped.
+    let explicit = |candidate: &Path| options.only.is_some() || (named && candidate == path);
     // Reading and validating each file is independent: use every core.
     let results = crate::parallel::map(
         &candidates,
         |candidate| -> Result<Option<ValidSpec>, Vec<Diagnostic>> {
-            match load::load_candidate(candidate, explicit) {
+            match load::load_candidate(candidate, explicit(candidate)) {
                 Ok(Some(mut file)) => {
                     overrides::apply(&mut file.document.value, &options.overrides);
                     validate::check_file(&file)
@@ -76,16 +91,18 @@ pub fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Err
             Err(diagnostics) => problems.extend(diagnostics),
         }
     }
-    if let Err(diagnostics) = validate::check_together(&specs) {
+    let shown = path.display().to_string();
+    if let Err(diagnostics) = validate::check_together(&specs, named.then_some(shown.as_str())) {
         problems.extend(diagnostics.0);
     }
     if !problems.is_empty() {
         return Err(Error::Invalid(Diagnostics::sorted(problems)));
     }
+    if named {
+        specs.retain(|spec| spec.source.display == shown);
+    }
     if specs.is_empty() {
-        return Err(Error::NoSpecs {
-            path: path.display().to_string(),
-        });
+        return Err(Error::NoSpecs { path: shown });
     }
     let mut warnings: Vec<String> = Vec::new();
     for spec in &specs {
@@ -96,6 +113,34 @@ pub fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Err
         }
     }
     Ok(Loaded { specs, warnings })
+}
+
+/// The folder whose specs are rendered together with `file`: the default
+/// spec folder when `file` is inside it, else the folder `file` is in.
+fn spec_root(file: &Path) -> PathBuf {
+    let default = Path::new(DEFAULT_SPEC_PATH);
+    if let (Ok(real), Ok(folder)) = (file.canonicalize(), default.canonicalize())
+        && real.starts_with(&folder)
+    {
+        return default.to_path_buf();
+    }
+    match file.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The candidates of the spec root, with the user's file under the name
+/// the user gave it (messages then show the path as typed), and present
+/// even when its name does not end in `.yaml`.
+fn with_named_file(candidates: Vec<PathBuf>, file: &Path) -> Vec<PathBuf> {
+    let real = file.canonicalize().ok();
+    let mut out: Vec<PathBuf> = candidates
+        .into_iter()
+        .filter(|c| c.canonicalize().ok() != real)
+        .collect();
+    out.push(file.to_path_buf());
+    out
 }
 
 /// Refuse any candidate that resolves outside `root` (a symlink out of the

@@ -174,20 +174,22 @@ fn migrate_guide_is_written_for_the_two_specs() {
 
 #[test]
 fn migrate_guide_refuses_what_cannot_work() {
+    // Each spec in its own folder: a spec file is checked against the
+    // specs beside it, and these are meant to clash only with each other.
     let ws = Workspace::empty();
     ws.write("specs/postgresql.yaml", &reference_spec());
-    ws.write("specs/cnpg.yaml", &cnpg_beside_reference());
+    ws.write("cnpg/cnpg.yaml", &cnpg_beside_reference());
     ws.write(
-        "specs/cnpg-15.yaml",
+        "cnpg-15/cnpg-15.yaml",
         &cnpg_beside_reference().replace("instances: 3", "instances: 3\n    version: \"15\""),
     );
     ws.write(
-        "specs/cnpg-same-pool.yaml",
+        "cnpg-same-pool/cnpg-same-pool.yaml",
         &cnpg_spec().replace("name: postgresql\n", "name: other\n"),
     );
     let cases = [
         (
-            ["specs/cnpg.yaml", "specs/postgresql.yaml"],
+            ["cnpg/cnpg.yaml", "specs/postgresql.yaml"],
             "the old cluster must use backend bitnami-postgresql-ha",
         ),
         (
@@ -195,15 +197,18 @@ fn migrate_guide_refuses_what_cannot_work() {
             "the new cluster must use backend cloudnative-pg",
         ),
         (
-            ["specs/postgresql.yaml", "specs/cnpg-15.yaml"],
+            ["specs/postgresql.yaml", "cnpg-15/cnpg-15.yaml"],
             "PostgreSQL 15 cannot load a dump of PostgreSQL 16",
         ),
         (
-            ["specs/postgresql.yaml", "specs/cnpg-same-pool.yaml"],
+            [
+                "specs/postgresql.yaml",
+                "cnpg-same-pool/cnpg-same-pool.yaml",
+            ],
             "MetalLB pools must not overlap",
         ),
         (
-            ["specs/postgresql.yaml", "specs"],
+            ["specs/postgresql.yaml", "cnpg"],
             "give a spec file, not a folder",
         ),
     ];

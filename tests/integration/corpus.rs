@@ -3,7 +3,8 @@
 //! folder) are the whole of stderr, line by line, with `{file}` standing for
 //! the case's path (and snapbox's `[..]` / `...` wildcards where a message
 //! varies). Every case must exit 2, print nothing on stdout and leave an
-//! already rendered output tree byte-for-byte as it was.
+//! already rendered output tree byte-for-byte as it was; `generate`, the
+//! ArgoCD plugin, must print nothing but the same message.
 
 use std::path::{Path, PathBuf};
 
@@ -46,10 +47,13 @@ fn install(ws: &Workspace, source: &Path) -> Case {
             name,
         }
     } else {
+        // Alone in its folder: a spec file is checked against the specs
+        // beside it, and the other cases must not be those.
         let bytes = std::fs::read(source).expect("case");
-        ws.write_bytes(&format!("cases/{name}"), &bytes);
+        let input = format!("cases/{name}/{name}");
+        ws.write_bytes(&input, &bytes);
         Case {
-            input: format!("cases/{name}"),
+            input,
             expect: expectations(&String::from_utf8_lossy(&bytes)),
             name,
         }
@@ -82,7 +86,7 @@ fn every_bad_input_is_refused_with_its_message_and_changes_nothing() {
             failures.push(format!("{}: no `# expect:` lines", case.name));
             continue;
         }
-        for command in ["render", "validate"] {
+        for command in ["render", "validate", "generate"] {
             let mut args = vec![command, case.input.as_str()];
             if command == "render" {
                 args.extend(["--out-root", "out"]);
