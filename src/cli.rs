@@ -134,8 +134,10 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct SpecInput {
-    /// A spec file, or a folder searched recursively for specs (files with
-    /// `apiVersion: pgrender.dev/v1alpha1` and `kind: PostgresCluster`).
+    /// A spec file (checked against the other specs of kubernetes/specs, or
+    /// of its own folder, for clashes), or a folder searched recursively for
+    /// specs (files with `apiVersion: pgrender.dev/v1alpha1` and `kind:
+    /// PostgresCluster`; a file that nearly is one is an error).
     #[arg(value_name = "PATH", default_value = DEFAULT_SPEC_PATH)]
     pub path: PathBuf,
 }
