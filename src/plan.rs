@@ -33,6 +33,11 @@ impl Default for RenderOptions {
 }
 
 impl RenderOptions {
+    /// A cluster's output folder as the repository names it.
+    pub fn folder(&self, name: &str) -> String {
+        format!("{}/{name}", self.out_root.trim_end_matches('/'))
+    }
+
     pub fn values_file_path(&self, name: &str) -> String {
         format!(
             "{}/{name}/values/values.yaml",

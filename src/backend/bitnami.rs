@@ -362,6 +362,7 @@ impl Backend for Bitnami {
             chart => Serde(&chart),
             facts => Serde(facts),
             values_file => &values_file,
+            folder => options.folder(&cluster.metadata.name),
             spec_file => format!("<spec of {}>", cluster.metadata.name),
             alerts => Serde(alerts),
         };

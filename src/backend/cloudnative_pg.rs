@@ -199,10 +199,11 @@ impl Backend for CloudnativePg {
         facts: &ClusterFacts,
         alerts: &[Alert],
         renderer: &Renderer,
-        _: &RenderOptions,
+        options: &RenderOptions,
     ) -> Result<BackendOutput, minijinja::Error> {
         let spec = &cluster.spec;
         let context = minijinja::context! {
+            folder => options.folder(&cluster.metadata.name),
             name => &cluster.metadata.name,
             spec => Serde(spec),
             facts => Serde(facts),

@@ -266,8 +266,12 @@ fn the_restore_job_is_never_applied_by_a_sync_and_reads_the_backups() {
         );
         let container = &job["spec"]["template"]["spec"]["containers"][0];
         assert_eq!(container["env"][0]["name"], "RESTORE_FILE");
+        assert_eq!(
+            container["env"][0]["value"], "",
+            "{at}: created without a choice, the Job only lists the dumps"
+        );
         let script = container["args"][0].as_str().expect("script");
-        for mode in ["list)", "verify)", "latest)", "set -euo pipefail"] {
+        for mode in ["\"\"|list)", "verify)", "latest", "set -euo pipefail"] {
             assert!(script.contains(mode), "{at}: {mode}");
         }
     }

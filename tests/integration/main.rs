@@ -13,6 +13,7 @@ mod golden;
 mod layering;
 mod output_valid;
 mod properties;
+mod restore;
 mod supply_chain;
 mod support;
 mod write_safety;
