@@ -8,11 +8,14 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::changes;
 use crate::error::Error;
+use crate::footprint::Impact;
 use crate::output::{self, WriteOutcome};
 use crate::plan::{DEFAULT_OUT_ROOT, RenderOptions};
 use crate::render::{check_options, render_plans, renderer};
 use crate::specs::{DEFAULT_SPEC_PATH, load_specs};
+use crate::validate::ValidSpec;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_DRIFT: u8 = 1;
@@ -54,6 +57,10 @@ pub enum Command {
         /// Overwrite generated files that were edited by hand.
         #[arg(long)]
         force: bool,
+        /// Write changes that Kubernetes would refuse or that would lose data
+        /// (after doing the steps render prints for them).
+        #[arg(long)]
+        allow_destructive: bool,
     },
     /// Render in memory and compare with the output on disk (for CI).
     #[command(
@@ -167,6 +174,7 @@ fn report_error(error: &Error) {
             "{diagnostics}\nerror: {} problem(s) found; nothing was written\n",
             diagnostics.0.len()
         ),
+        Error::Destructive { report } => format!("{report}error: {error}\n"),
         other => format!("error: {other}\n"),
     };
     print_stderr(&text);
@@ -175,7 +183,12 @@ fn report_error(error: &Error) {
 /// Run one command. `Ok` carries the exit code (0, or 1 for drift).
 pub fn run(command: Command) -> Result<u8, Error> {
     match command {
-        Command::Render { input, out, force } => render(&input.path, &out.out_root, force),
+        Command::Render {
+            input,
+            out,
+            force,
+            allow_destructive,
+        } => render(&input.path, &out.out_root, force, allow_destructive),
         Command::Check { input, out } => check(&input.path, &out.out_root),
         Command::Validate { input } => validate(&input.path),
         Command::Generate { path } => {
@@ -250,7 +263,7 @@ fn print_stdout(text: &str) -> Result<(), Error> {
 /// Specs rendered and written per batch: bounds memory for large fleets.
 const BATCH: usize = 512;
 
-fn render(path: &Path, out_root: &Path, force: bool) -> Result<u8, Error> {
+fn render(path: &Path, out_root: &Path, force: bool, allow_destructive: bool) -> Result<u8, Error> {
     let loaded = load_specs(path)?;
     print_warnings(&loaded.warnings);
     let options = options_for(out_root);
@@ -269,6 +282,30 @@ fn render(path: &Path, out_root: &Path, force: bool) -> Result<u8, Error> {
         text.push_str(&format!("note: {note}\n"));
     }
     let renderer = renderer();
+    // What the new plans do to the folders on disk, decided before any is
+    // written: a refusal leaves every folder as it was.
+    let mut changes = Vec::new();
+    for batch in loaded.specs.chunks(BATCH) {
+        let on_disk: Vec<ValidSpec> = batch
+            .iter()
+            .filter(|s| writer.has_folder(&s.cluster.metadata.name))
+            .cloned()
+            .collect();
+        for plan in render_plans(&on_disk, &renderer, &options)? {
+            if let Some(old) = output::read_folder(out_root, &plan.name)? {
+                changes.extend(changes::classify(&old, &plan));
+            }
+        }
+    }
+    let report = changes::report(&changes, true);
+    if !allow_destructive
+        && changes
+            .iter()
+            .any(|c| c.impact() >= Impact::RefusedByKubernetes)
+    {
+        return Err(Error::Destructive { report });
+    }
+    text.push_str(&report);
     for batch in loaded.specs.chunks(BATCH) {
         let plans = render_plans(batch, &renderer, &options)?;
         for outcome in writer.write(&plans)? {
@@ -295,7 +332,7 @@ fn render(path: &Path, out_root: &Path, force: bool) -> Result<u8, Error> {
     Ok(EXIT_OK)
 }
 
-fn spec_names(specs: &[crate::validate::ValidSpec]) -> std::collections::HashSet<&str> {
+fn spec_names(specs: &[ValidSpec]) -> std::collections::HashSet<&str> {
     specs
         .iter()
         .map(|s| s.cluster.metadata.name.as_str())
@@ -307,10 +344,14 @@ fn check(path: &Path, out_root: &Path) -> Result<u8, Error> {
     print_warnings(&loaded.warnings);
     let options = options_for(out_root);
     let mut drift = Vec::new();
+    let mut changes = Vec::new();
     let renderer = renderer();
     for batch in loaded.specs.chunks(BATCH) {
         for plan in &render_plans(batch, &renderer, &options)? {
             drift.extend(output::compare(out_root, plan)?);
+            if let Some(old) = output::read_folder(out_root, &plan.name)? {
+                changes.extend(changes::classify(&old, plan));
+            }
         }
     }
     // Only a whole-folder check can see folders whose spec is gone.
@@ -325,7 +366,8 @@ fn check(path: &Path, out_root: &Path) -> Result<u8, Error> {
         ))?;
         return Ok(EXIT_OK);
     }
-    let mut buffer = Vec::new();
+    // What the drift would do to the cluster, above the diff itself.
+    let mut buffer = changes::report(&changes, true).into_bytes();
     output::print_drift(&mut buffer, &drift).expect("writing to memory cannot fail");
     print_stdout(&String::from_utf8_lossy(&buffer))?;
     print_stderr(&format!(

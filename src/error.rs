@@ -66,6 +66,13 @@ pub enum Error {
     /// An empty stream plus auto-prune would delete the database.
     #[error("no manifests rendered; refusing to print an empty stream")]
     EmptyStream,
+    /// A render would break the running cluster or lose data; `report` says
+    /// how and what to do.
+    #[error(
+        "refusing to write: the changes above would be refused by Kubernetes or lose data; nothing was written. \
+         Do the steps first (or change the spec back), then render again with --allow-destructive"
+    )]
+    Destructive { report: String },
     /// `migrate-guide` was given specs that do not describe a migration.
     #[error("{0}")]
     NotAMigration(String),

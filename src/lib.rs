@@ -22,6 +22,7 @@
 
 // Leaves: rules and types that depend on nothing else in the crate.
 pub mod facts;
+pub mod footprint;
 pub mod names;
 pub mod parallel;
 pub mod plan;
@@ -40,6 +41,8 @@ pub mod validate;
 pub mod overrides;
 
 pub mod output;
+
+pub mod changes;
 
 pub mod error;
 

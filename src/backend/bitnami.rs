@@ -6,10 +6,13 @@ use std::collections::BTreeMap;
 use minijinja::value::Serde;
 use serde::Serialize;
 
-use super::{Backend, BackendFile, BackendOutput, RenderedApplication};
+use super::{
+    Backend, BackendFile, BackendOutput, ParsedFiles, RenderedApplication, document, text,
+};
 use crate::alerts::Alert;
 use crate::diagnostic::Report;
 use crate::facts::{ClusterFacts, MetricNames, SecretKey};
+use crate::footprint::{Change, Footprint, Impact, major_of_tag, quantity_bytes};
 use crate::names::{dns_label, is_url};
 use crate::plan::RenderOptions;
 use crate::spec::{PostgresCluster, PostgresVersion};
@@ -83,6 +86,14 @@ fn chart_labels(release: &str, component: Option<&str>) -> BTreeMap<String, Stri
         labels.insert("app.kubernetes.io/component".into(), component.into());
     }
     labels
+}
+
+/// Whether a quantity grows from `old` to `new` (binary and decimal suffixes).
+fn grows(old: Option<&str>, new: Option<&str>) -> bool {
+    match (old.and_then(quantity_bytes), new.and_then(quantity_bytes)) {
+        (Some(o), Some(n)) => n > o,
+        _ => false,
+    }
 }
 
 /// `12.x.x`, `12.8.2`, `^12.8`, `~12`, `v12` -> 12.
@@ -389,6 +400,152 @@ impl Backend for Bitnami {
             readme_template: "bitnami/README.md",
             readme_context: with_values,
         })
+    }
+
+    fn read_footprint(&self, name: &str, files: &ParsedFiles) -> Option<Footprint> {
+        let app = document(files, "application.yaml", "Application")?;
+        let source = match &app["spec"]["source"] {
+            serde_json::Value::Null => &app["spec"]["sources"][0],
+            single => single,
+        };
+        source["chart"].as_str()?;
+        let values = files.get("values/values.yaml")?.first()?;
+        let postgresql = &values["postgresql"];
+        let mut server = postgresql.clone();
+        if let Some(map) = server.as_object_mut() {
+            map.shift_remove("replicaCount");
+        }
+        Some(Footprint {
+            backend: crate::spec::Backend::BitnamiPostgresqlHa.as_str(),
+            application: Some(format!(
+                "{}/{}",
+                app["metadata"]["namespace"].as_str().unwrap_or_default(),
+                app["metadata"]["name"].as_str().unwrap_or(name)
+            )),
+            major: postgresql["image"]["tag"].as_str().and_then(major_of_tag),
+            chart_major: source["targetRevision"].as_str().and_then(chart_major),
+            instances: postgresql["replicaCount"].as_u64(),
+            storage_size: text(&values["persistence"]["size"]),
+            storage_class: text(&values["persistence"]["storageClass"]),
+            address: text(&values["service"]["annotations"]["metallb.universe.tf/loadBalancerIPs"]),
+            server_config: server.to_string(),
+            ..Footprint::default()
+        })
+    }
+
+    fn judge(&self, name: &str, old: &Footprint, new: &Footprint) -> Vec<Change> {
+        let ns = &new.namespace;
+        let volumes = |count: u64| -> Vec<String> {
+            (0..count)
+                .map(|i| format!("data-{name}-postgresql-{i}"))
+                .collect()
+        };
+        let backup_now = format!(
+            "back up now and wait for the Job: kubectl -n {ns} create job --from=cronjob/{name}-backup {name}-before-change"
+        );
+        let recreate = [
+            format!(
+                "after the sync, delete the StatefulSet and its volumes: kubectl -n {ns} delete statefulset {name}-postgresql && kubectl -n {ns} delete pvc {}",
+                volumes(old.instances.unwrap_or(1)).join(" ")
+            ),
+            "let ArgoCD sync again: the chart creates empty volumes and a new cluster".to_string(),
+            "restore the set made in step 1 (README.md, Backups and restore: restore_job latest)"
+                .to_string(),
+        ];
+        let mut changes = Vec::new();
+        if let (Some(o), Some(n)) = (old.major, new.major)
+            && n > o
+        {
+            let mut change = Change::new(
+                Impact::ManualStep,
+                format!("PostgreSQL {o} -> {n}: the chart's image cannot open the data directory of PostgreSQL {o}, so the new pods would not start on the existing volumes; the data moves by dump and restore"),
+            )
+            .step(backup_now.clone())
+            .step("stop the applications that write to the database, then commit the render");
+            for step in &recreate {
+                change = change.step(step.clone());
+            }
+            changes.push(change);
+        }
+        if let (Some(o), Some(n)) = (old.chart_major, new.chart_major)
+            && o != n
+        {
+            changes.push(
+                Change::new(
+                    Impact::ManualStep,
+                    format!("chart postgresql-ha {o}.x -> {n}.x: a new chart major changes how the release is built; read every 'To {n}.0.0'-style upgrade note of the chart's README between the two"),
+                )
+                .step(backup_now.clone())
+                .step("commit the render and watch the sync: kubectl -n argocd get application -w"),
+            );
+        }
+        if old.storage_size != new.storage_size || old.storage_class != new.storage_class {
+            let what = format!(
+                "data volumes {} of class {} -> {} of class {}: a StatefulSet's volumeClaimTemplates cannot change, so the API server refuses the update and the sync fails",
+                old.storage_size.as_deref().unwrap_or("?"),
+                old.storage_class.as_deref().unwrap_or("?"),
+                new.storage_size.as_deref().unwrap_or("?"),
+                new.storage_class.as_deref().unwrap_or("?"),
+            );
+            let mut change = Change::new(Impact::RefusedByKubernetes, what);
+            let grows_in_place = old.storage_class == new.storage_class
+                && old.storage_class.as_deref() != Some("local-path")
+                && grows(old.storage_size.as_deref(), new.storage_size.as_deref());
+            if grows_in_place {
+                for pvc in volumes(old.instances.unwrap_or(1)) {
+                    change = change.step(format!(
+                        "kubectl -n {ns} patch pvc {pvc} -p '{{\"spec\":{{\"resources\":{{\"requests\":{{\"storage\":\"{}\"}}}}}}}}' (needs allowVolumeExpansion on the StorageClass)",
+                        new.storage_size.as_deref().unwrap_or("?")
+                    ));
+                }
+                change = change.step(format!("kubectl -n {ns} delete statefulset {name}-postgresql --cascade=orphan (the pods keep running)"))
+                    .step("commit the render: the sync recreates the StatefulSet with the new size");
+            } else {
+                change = change
+                    .step(format!(
+                        "{} (K3s local-path cannot expand or move a volume; no volume can shrink)",
+                        backup_now
+                    ))
+                    .step(
+                        "stop the applications that write to the database, then commit the render",
+                    );
+                for step in &recreate {
+                    change = change.step(step.clone());
+                }
+            }
+            changes.push(change);
+        }
+        if let (Some(o), Some(n)) = (old.instances, new.instances) {
+            if n < o {
+                let mut change = Change::new(
+                    Impact::ManualStep,
+                    format!("instances {o} -> {n}: the StatefulSet stops {}; their volumes stay, and repmgr keeps them registered", (n..o).map(|i| format!("{name}-postgresql-{i}")).collect::<Vec<_>>().join(", ")),
+                )
+                .step(format!("make sure the primary is not among them: kubectl -n {ns} exec {name}-postgresql-0 -c postgresql -- repmgr cluster show"))
+                .step("commit the render and let ArgoCD sync");
+                for pvc in volumes(o)
+                    .into_iter()
+                    .skip(usize::try_from(n).unwrap_or(usize::MAX))
+                {
+                    change = change.step(format!("kubectl -n {ns} delete pvc {pvc}"));
+                }
+                changes.push(change.step(format!("unregister each removed node: kubectl -n {ns} exec {name}-postgresql-0 -c postgresql -- repmgr standby unregister --node-id=<id from cluster show>")));
+            } else if n > o {
+                changes.push(Change::new(
+                    Impact::Safe,
+                    format!("instances {o} -> {n}: new replicas clone the primary"),
+                ));
+            }
+        }
+        if old.server_config != new.server_config
+            && !changes.iter().any(|c| c.impact >= Impact::ManualStep)
+        {
+            changes.push(Change::new(
+                Impact::RollingRestart,
+                "the PostgreSQL pods' configuration changed (resources, settings, probes or image): the StatefulSet restarts them one at a time and clients reconnect",
+            ));
+        }
+        changes
     }
 }
 

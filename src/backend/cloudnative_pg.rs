@@ -6,10 +6,13 @@ use std::collections::BTreeMap;
 
 use minijinja::value::Serde;
 
-use super::{Backend, BackendFile, BackendOutput, RenderedApplication};
+use super::{
+    Backend, BackendFile, BackendOutput, ParsedFiles, RenderedApplication, document, text,
+};
 use crate::alerts::Alert;
 use crate::diagnostic::Report;
 use crate::facts::{ClusterFacts, IngressRule, MetricNames, SecretKey};
+use crate::footprint::{Change, Footprint, Impact, major_of_tag, quantity_bytes};
 use crate::names::{dns_label, is_url};
 use crate::plan::RenderOptions;
 use crate::spec::{Backend as BackendName, PostgresCluster, PostgresVersion};
@@ -231,6 +234,124 @@ impl Backend for CloudnativePg {
             readme_template: "cloudnative-pg/README.md",
             readme_context: context,
         })
+    }
+
+    fn read_footprint(&self, _: &str, files: &ParsedFiles) -> Option<Footprint> {
+        let cluster = document(files, "cluster.yaml", "Cluster")?;
+        let spec = &cluster["spec"];
+        let mut server = spec.clone();
+        if let Some(map) = server.as_object_mut() {
+            for key in ["instances", "storage", "managed"] {
+                map.shift_remove(key);
+            }
+        }
+        let service = &spec["managed"]["services"]["additional"][0]["serviceTemplate"];
+        Some(Footprint {
+            backend: BackendName::CloudnativePg.as_str(),
+            major: spec["imageName"]
+                .as_str()
+                .and_then(|image| image.rsplit_once(':'))
+                .and_then(|(_, tag)| major_of_tag(tag)),
+            instances: spec["instances"].as_u64(),
+            storage_size: text(&spec["storage"]["size"]),
+            storage_class: text(&spec["storage"]["storageClass"]),
+            address: text(
+                &service["metadata"]["annotations"]["metallb.universe.tf/loadBalancerIPs"],
+            ),
+            server_config: server.to_string(),
+            ..Footprint::default()
+        })
+    }
+
+    fn judge(&self, name: &str, old: &Footprint, new: &Footprint) -> Vec<Change> {
+        let ns = &new.namespace;
+        let backup_now = format!(
+            "back up now and wait for the Job: kubectl -n {ns} create job --from=cronjob/{name}-backup {name}-before-change"
+        );
+        let mut changes = Vec::new();
+        if let (Some(o), Some(n)) = (old.major, new.major)
+            && n > o
+        {
+            changes.push(
+                Change::new(
+                    Impact::ManualStep,
+                    format!("PostgreSQL {o} -> {n}: CloudNativePG upgrades in place with pg_upgrade: every instance stops for the upgrade (downtime) and the replicas are cloned again; the old and the new image must be of the same OS family"),
+                )
+                .step(backup_now.clone())
+                .step("plan the downtime, then commit the render")
+                .step(format!("watch the upgrade: kubectl -n {ns} get cluster {name} -w (phase back to 'Cluster in healthy state')")),
+            );
+        }
+        let shrinks = match (
+            old.storage_size.as_deref().and_then(quantity_bytes),
+            new.storage_size.as_deref().and_then(quantity_bytes),
+        ) {
+            (Some(o), Some(n)) => n < o,
+            _ => false,
+        };
+        if old.storage_size != new.storage_size {
+            let sizes = format!(
+                "data volumes {} -> {}",
+                old.storage_size.as_deref().unwrap_or("?"),
+                new.storage_size.as_deref().unwrap_or("?")
+            );
+            changes.push(if shrinks {
+                Change::new(
+                    Impact::RefusedByKubernetes,
+                    format!("{sizes}: a volume cannot shrink, and the operator rejects the change"),
+                )
+                .step("keep the size, or move the data to a new cluster with pgrender migrate-guide")
+            } else if new.storage_class.as_deref() == Some("local-path") {
+                Change::new(
+                    Impact::ManualStep,
+                    format!("{sizes}: the operator grows volumes only when their StorageClass allows expansion, and K3s local-path does not"),
+                )
+                .step(backup_now.clone())
+                .step("commit the render, then replace one replica at a time so that the operator recreates it with the new size:")
+                .step(format!("kubectl cnpg destroy {name} <replica number> -n {ns} (the kubectl-cnpg plugin); wait for the new replica; repeat; finally kubectl cnpg promote to a new replica and destroy the old primary"))
+            } else {
+                Change::new(
+                    Impact::ManualStep,
+                    format!("{sizes}: the operator grows each volume in place if StorageClass {} allows expansion", new.storage_class.as_deref().unwrap_or("?")),
+                )
+                .step(format!(
+                    "check: kubectl get storageclass {} -o jsonpath='{{.allowVolumeExpansion}}' must print true",
+                    new.storage_class.as_deref().unwrap_or("?")
+                ))
+            });
+        }
+        if old.storage_class != new.storage_class {
+            changes.push(Change::new(
+                Impact::ManualStep,
+                format!(
+                    "volume class {} -> {}: only volumes created from now on get the new class; existing instances keep theirs until they are recreated",
+                    old.storage_class.as_deref().unwrap_or("?"),
+                    new.storage_class.as_deref().unwrap_or("?")
+                ),
+            ));
+        }
+        if let (Some(o), Some(n)) = (old.instances, new.instances) {
+            if n < o {
+                changes.push(Change::new(
+                    Impact::RollingRestart,
+                    format!("instances {o} -> {n}: the operator removes replicas and their volumes; clients of the read-only endpoint reconnect"),
+                ));
+            } else if n > o {
+                changes.push(Change::new(
+                    Impact::Safe,
+                    format!("instances {o} -> {n}: new replicas clone the primary"),
+                ));
+            }
+        }
+        if old.server_config != new.server_config
+            && !changes.iter().any(|c| c.impact >= Impact::ManualStep)
+        {
+            changes.push(Change::new(
+                Impact::RollingRestart,
+                "the PostgreSQL pods' configuration changed (resources, settings, probes or image): the operator restarts the replicas, then switches over the primary; clients reconnect",
+            ));
+        }
+        changes
     }
 }
 

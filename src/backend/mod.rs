@@ -8,9 +8,12 @@
 mod bitnami;
 mod cloudnative_pg;
 
+use std::collections::BTreeMap;
+
 use crate::alerts::Alert;
 use crate::diagnostic::Report;
 use crate::facts::ClusterFacts;
+use crate::footprint::{Change, Footprint};
 use crate::plan::RenderOptions;
 use crate::spec::{Backend as BackendName, PostgresCluster};
 use crate::templates::{Renderer, Template};
@@ -61,6 +64,53 @@ pub trait Backend: Sync + std::fmt::Debug {
         renderer: &Renderer,
         options: &RenderOptions,
     ) -> Result<BackendOutput, minijinja::Error>;
+    /// The footprint of folder `name` if this backend rendered it; the
+    /// shared parts (namespace, pool, backup volume) are filled in by the
+    /// caller.
+    fn read_footprint(&self, name: &str, files: &ParsedFiles) -> Option<Footprint>;
+    /// What this backend's cluster does when its own parts change (major
+    /// upgrade, volumes, instances, chart, server configuration).
+    fn judge(&self, name: &str, old: &Footprint, new: &Footprint) -> Vec<Change>;
+}
+
+/// A rendered folder's YAML files, each as its documents.
+pub type ParsedFiles = BTreeMap<String, Vec<serde_json::Value>>;
+
+/// The footprint of a rendered folder, read by the backend that rendered it.
+pub fn read_footprint(name: &str, files: &ParsedFiles) -> Option<Footprint> {
+    [
+        &bitnami::Bitnami as &dyn Backend,
+        &cloudnative_pg::CloudnativePg,
+    ]
+    .into_iter()
+    .find_map(|backend| backend.read_footprint(name, files))
+}
+
+/// The backend that rendered `footprint`.
+pub fn of_footprint(footprint: &Footprint) -> &'static dyn Backend {
+    if footprint.backend == BackendName::CloudnativePg.as_str() {
+        &cloudnative_pg::CloudnativePg
+    } else {
+        &bitnami::Bitnami
+    }
+}
+
+/// The first document of `kind` in `file`.
+pub(crate) fn document<'a>(
+    files: &'a ParsedFiles,
+    file: &str,
+    kind: &str,
+) -> Option<&'a serde_json::Value> {
+    files.get(file)?.iter().find(|d| d["kind"] == kind)
+}
+
+/// A scalar as text (`"16"`, `2`, `50Gi`).
+pub(crate) fn text(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
 }
 
 /// Report options written for another backend: they would be silently

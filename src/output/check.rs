@@ -46,6 +46,19 @@ pub fn orphans(out_root: &Path, rendered: &std::collections::HashSet<&str>) -> V
         .collect()
 }
 
+/// The files of `<out_root>/<name>/` as text, if the folder exists.
+pub fn read_folder(
+    out_root: &Path,
+    name: &str,
+) -> Result<Option<std::collections::BTreeMap<String, String>>, OutputError> {
+    Ok(read_tree(&out_root.join(name))?.map(|files| {
+        files
+            .into_iter()
+            .map(|(path, bytes)| (path, String::from_utf8_lossy(&bytes).into_owned()))
+            .collect()
+    }))
+}
+
 /// Compare one plan with `<out_root>/<name>/`.
 pub fn compare(out_root: &Path, plan: &Plan) -> Result<Vec<Drift>, OutputError> {
     let dir = out_root.join(&plan.name);

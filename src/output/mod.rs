@@ -5,7 +5,7 @@ mod check;
 mod existing;
 mod write;
 
-pub use check::{Drift, compare, orphans, print_drift};
+pub use check::{Drift, compare, orphans, print_drift, read_folder};
 pub use write::{WriteOutcome, Writer};
 
 use std::path::PathBuf;

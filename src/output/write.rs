@@ -82,6 +82,11 @@ impl Writer {
         Ok(notes)
     }
 
+    /// Whether `preflight` found a folder for `name` on disk.
+    pub fn has_folder(&self, name: &str) -> bool {
+        self.existing.get(name).is_some_and(Option::is_some)
+    }
+
     /// Write one batch of plans (all names passed to `preflight` before).
     pub fn write(&mut self, plans: &[Plan]) -> Result<Vec<WriteOutcome>, OutputError> {
         let mut outcomes = Vec::with_capacity(plans.len());

@@ -8,9 +8,10 @@ use std::path::Path;
 use crate::support::repo_root;
 
 /// Earliest first. A new module must be placed here.
-const LAYERS: [&[&str]; 13] = [
+const LAYERS: [&[&str]; 14] = [
     &[
         "facts",
+        "footprint",
         "names",
         "parallel",
         "plan",
@@ -25,6 +26,7 @@ const LAYERS: [&[&str]; 13] = [
     &["validate"],
     &["overrides"],
     &["output"],
+    &["changes"],
     &["error"],
     &["specs"],
     &["render"],

@@ -77,7 +77,10 @@ fn removes_files_an_earlier_render_made_and_this_one_does_not() {
     );
     let o = render(&ws);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "updated: out/postgresql\n");
+    assert_eq!(
+        stdout(&o),
+        "change: postgresql: safe\n  - safe: configuration only: no pod restarts\nupdated: out/postgresql\n"
+    );
     assert!(
         !ws.path()
             .join("out/postgresql/argocd-repository.yaml")

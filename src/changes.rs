@@ -1,0 +1,259 @@
+//! What a render would do to the running cluster: the new plan of a folder
+//! against the folder on disk, each difference classified (`Impact`) with
+//! the steps it takes. `check` prints this above its diff; `render` prints
+//! it before writing and refuses what Kubernetes would refuse or what would
+//! lose data, unless told otherwise.
+
+use std::collections::BTreeMap;
+
+use crate::backend::{self, ParsedFiles};
+use crate::footprint::{BackupVolume, Change, Footprint, Impact, quantity_bytes};
+use crate::plan::Plan;
+
+/// The changes to one cluster's folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterChange {
+    pub name: String,
+    pub changes: Vec<Change>,
+}
+
+impl ClusterChange {
+    /// The largest impact of its changes.
+    pub fn impact(&self) -> Impact {
+        self.changes
+            .iter()
+            .map(|c| c.impact)
+            .max()
+            .unwrap_or(Impact::Safe)
+    }
+}
+
+/// Classify the change from the folder on disk (`old`) to `new`; `None`
+/// when the two are the same.
+pub fn classify(old: &BTreeMap<String, String>, new: &Plan) -> Option<ClusterChange> {
+    let same = old.len() == new.files.len()
+        && new
+            .files
+            .iter()
+            .all(|(path, text)| old.get(path) == Some(text));
+    if same {
+        return None;
+    }
+    let read = |files: &BTreeMap<String, String>| footprint(&new.name, files);
+    let changes = match (read(old), read(&new.files)) {
+        (Some(o), Some(n)) => compare(&new.name, &o, &n),
+        _ => vec![Change::new(
+            Impact::ManualStep,
+            "the folder on disk is not one pgrender can read back (hand-made or from another tool): review the diff before syncing",
+        )],
+    };
+    Some(ClusterChange {
+        name: new.name.clone(),
+        changes,
+    })
+}
+
+/// A folder's footprint: the backend's own facts, then the shared files.
+fn footprint(name: &str, files: &BTreeMap<String, String>) -> Option<Footprint> {
+    let parsed: ParsedFiles = files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".yaml"))
+        .filter_map(|(path, text)| Some((path.clone(), crate::yaml::parse_stream(text).ok()?)))
+        .collect();
+    let mut print = backend::read_footprint(name, &parsed)?;
+    let first = |file: &str, kind: &str| parsed.get(file)?.iter().find(|d| d["kind"] == kind);
+    print.namespace = first("namespace.yaml", "Namespace")?["metadata"]["name"]
+        .as_str()?
+        .to_string();
+    print.pool = first("metallb/ip-address-pool.yaml", "IPAddressPool")
+        .and_then(|pool| pool["spec"]["addresses"].as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|a| a.as_str().map(String::from))
+        .collect();
+    print.backup = backup_volume(&parsed);
+    Some(print)
+}
+
+fn backup_volume(parsed: &ParsedFiles) -> Option<BackupVolume> {
+    let docs = parsed.get("backup/cronjob.yaml")?;
+    if let Some(claim) = docs.iter().find(|d| d["kind"] == "PersistentVolumeClaim") {
+        return Some(BackupVolume::Claim {
+            size: claim["spec"]["resources"]["requests"]["storage"]
+                .as_str()?
+                .to_string(),
+            class: claim["spec"]["storageClassName"].as_str()?.to_string(),
+        });
+    }
+    let cron = docs.iter().find(|d| d["kind"] == "CronJob")?;
+    let nfs = &cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]["volumes"][0]["nfs"];
+    Some(BackupVolume::Nfs {
+        server: nfs["server"].as_str()?.to_string(),
+        path: nfs["path"].as_str()?.to_string(),
+    })
+}
+
+/// The changes from `old` to `new`, most harmful first.
+fn compare(name: &str, old: &Footprint, new: &Footprint) -> Vec<Change> {
+    let mut changes = Vec::new();
+    let ns = &old.namespace;
+    let backup_now = format!(
+        "back up now and wait for the Job: kubectl -n {ns} create job --from=cronjob/{name}-backup {name}-before-change"
+    );
+    if old.backend != new.backend {
+        // Nothing else compares across backends.
+        return vec![
+            Change::new(
+                Impact::DestroysData,
+                format!(
+                    "backend {} -> {}: the old cluster's objects leave the folder, so ArgoCD prunes them, and the new backend starts an empty cluster",
+                    old.backend, new.backend
+                ),
+            )
+            .step("keep this spec as it is and write the new cluster as a second spec with its own name, namespace and address")
+            .step("pgrender migrate-guide OLD NEW prints the move for those two specs: dump, restore, switch the address, remove the old spec"),
+        ];
+    }
+    if old.namespace != new.namespace {
+        changes.push(
+            Change::new(
+                Impact::DestroysData,
+                format!(
+                    "namespace {} -> {}: ArgoCD prunes the cluster's objects in {} (the Application's finalizer uninstalls the release) and starts an empty cluster in {}; the backup volume stays behind",
+                    old.namespace, new.namespace, old.namespace, new.namespace
+                ),
+            )
+            .step(backup_now.clone())
+            .step("move instead: a second spec for the new namespace, then pgrender migrate-guide OLD NEW"),
+        );
+    }
+    if let (Some(o), Some(n)) = (&old.application, &new.application)
+        && o != n
+    {
+        changes.push(
+            Change::new(
+                Impact::DestroysData,
+                format!("ArgoCD Application {o} -> {n}: {o} leaves the folder, prune deletes it and its finalizer uninstalls the running release"),
+            )
+            .step(backup_now.clone())
+            .step("keep spec.argocd.applicationName; to rename anyway, first remove the finalizer from the old Application (kubectl -n argocd patch application <old> --type=json -p '[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]') so that pruning it leaves the release running"),
+        );
+    }
+    if let (Some(o), Some(n)) = (old.major, new.major)
+        && n < o
+    {
+        changes.push(
+            Change::new(
+                Impact::DestroysData,
+                format!("PostgreSQL {o} -> {n}: a server never opens the data directory of a newer major, so the pods will not start on the existing volumes"),
+            )
+            .step(format!("keep spec.postgres.version: \"{o}\"; a downgrade is a dump taken from PostgreSQL {o} restored into a new, empty cluster")),
+        );
+    }
+    if old.pool != new.pool || old.address != new.address {
+        changes.push(
+            Change::new(
+                Impact::ManualStep,
+                format!(
+                    "address {} (pool {}) -> {} (pool {}): MetalLB moves the service to the new address",
+                    old.address.as_deref().unwrap_or("?"),
+                    old.pool.join(", "),
+                    new.address.as_deref().unwrap_or("?"),
+                    new.pool.join(", ")
+                ),
+            )
+            .step(format!(
+                "point every client at {} (connection strings, firewall rules)",
+                new.address.as_deref().unwrap_or("?")
+            ))
+            .step(format!(
+                "exclude {} from your DHCP server's range before the sync, and give back what is no longer used",
+                new.pool.join(", ")
+            )),
+        );
+    }
+    if old.backup != new.backup
+        && let (Some(o), Some(n)) = (&old.backup, &new.backup)
+    {
+        changes.push(backup_change(name, ns, o, n));
+    }
+    changes.extend(backend::of_footprint(new).judge(name, old, new));
+    if changes.is_empty() {
+        changes.push(Change::new(
+            Impact::Safe,
+            "configuration only: no pod restarts",
+        ));
+    }
+    changes.sort_by_key(|c| std::cmp::Reverse(c.impact));
+    changes
+}
+
+fn backup_change(name: &str, ns: &str, old: &BackupVolume, new: &BackupVolume) -> Change {
+    let what = format!("backups on {old} -> {new}");
+    let copy = format!(
+        "copy the existing dumps off the volume first (README.md, Backups and restore: RESTORE_FILE empty lists them; the PVC is {name}-backups in {ns})"
+    );
+    match (old, new) {
+        (BackupVolume::Claim { class: oc, size: os }, BackupVolume::Claim { class: nc, size: ns_ }) => {
+            if oc != nc {
+                Change::new(
+                    Impact::RefusedByKubernetes,
+                    format!("{what}: a PVC's storageClassName cannot change, so the sync fails"),
+                )
+                .step(copy)
+                .step(format!("delete the PVC (kubectl -n {ns} delete pvc {name}-backups), then sync: a new, empty one is created"))
+            } else if oc == "local-path" || quantity_bytes(ns_) <= quantity_bytes(os) {
+                Change::new(
+                    Impact::RefusedByKubernetes,
+                    format!("{what}: the API server grows a PVC only when its StorageClass allows expansion (K3s local-path does not), and never shrinks one"),
+                )
+                .step(copy)
+                .step(format!("delete the PVC (kubectl -n {ns} delete pvc {name}-backups), then sync: a new, empty one is created"))
+            } else {
+                Change::new(
+                    Impact::ManualStep,
+                    format!("{what}: the PVC grows in place if StorageClass {nc} allows expansion"),
+                )
+                .step(format!(
+                    "check: kubectl get storageclass {nc} -o jsonpath='{{.allowVolumeExpansion}}' must print true"
+                ))
+            }
+        }
+        (BackupVolume::Claim { .. }, BackupVolume::Nfs { .. }) => Change::new(
+            Impact::DestroysData,
+            format!("{what}: the PVC {name}-backups leaves the folder, ArgoCD prunes it, and with local-path's reclaim policy (Delete) the dumps on it are deleted"),
+        )
+        .step(copy),
+        (BackupVolume::Nfs { .. }, _) => Change::new(
+            Impact::ManualStep,
+            format!("{what}: the dumps made so far stay on the old NFS export; new ones go to the new volume"),
+        )
+        .step("keep the old export until its dumps are older than you need, or copy them over"),
+    }
+}
+
+/// The changes as printed: one line per cluster with its impact, each
+/// change under it, and with `steps` the numbered steps of each.
+pub fn report(changes: &[ClusterChange], steps: bool) -> String {
+    let mut out = String::new();
+    for cluster in changes {
+        out.push_str(&format!(
+            "change: {}: {}\n",
+            cluster.name,
+            cluster.impact().as_str()
+        ));
+        for change in &cluster.changes {
+            out.push_str(&format!(
+                "  - {}: {}\n",
+                change.impact.as_str(),
+                change.what
+            ));
+            if steps {
+                for (i, step) in change.steps.iter().enumerate() {
+                    out.push_str(&format!("      {}. {step}\n", i + 1));
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,124 @@
+//! What a rendered folder says about the running cluster (its footprint),
+//! and what changing one footprint into another does to that cluster. The
+//! backends read footprints from manifests and judge their own changes;
+//! `changes` compares and reports.
+
+use std::fmt;
+
+/// The facts of a cluster that decide whether a change is harmless.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Footprint {
+    /// `spec.backend` of the spec that rendered it.
+    pub backend: &'static str,
+    pub namespace: String,
+    /// `namespace/name` of the ArgoCD Application whose prune would take
+    /// the database with it, where the backend has one.
+    pub application: Option<String>,
+    /// PostgreSQL major version of the server image.
+    pub major: Option<u32>,
+    /// Major version of the chart that runs the cluster (Bitnami).
+    pub chart_major: Option<u32>,
+    pub instances: Option<u64>,
+    pub storage_size: Option<String>,
+    pub storage_class: Option<String>,
+    pub pool: Vec<String>,
+    pub address: Option<String>,
+    pub backup: Option<BackupVolume>,
+    /// Everything in the server pods' configuration (resources, settings,
+    /// probes, image), as text: when it changes, the pods restart.
+    pub server_config: String,
+}
+
+/// Where the dumps live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BackupVolume {
+    Claim { size: String, class: String },
+    Nfs { server: String, path: String },
+}
+
+impl fmt::Display for BackupVolume {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BackupVolume::Claim { size, class } => write!(f, "a {size} PVC of class {class}"),
+            BackupVolume::Nfs { server, path } => write!(f, "NFS {server}:{path}"),
+        }
+    }
+}
+
+/// How much a change asks of the operator, least first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Impact {
+    /// Configuration only: nothing restarts.
+    Safe,
+    /// Pods restart one by one; clients reconnect.
+    RollingRestart,
+    /// Something the operator must do, by hand, in order.
+    ManualStep,
+    /// The API server would refuse the update: the sync fails.
+    RefusedByKubernetes,
+    /// The running database would be deleted, orphaned or unable to start.
+    DestroysData,
+}
+
+impl Impact {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Impact::Safe => "safe",
+            Impact::RollingRestart => "rolling restart",
+            Impact::ManualStep => "manual step",
+            Impact::RefusedByKubernetes => "refused by Kubernetes",
+            Impact::DestroysData => "destroys data",
+        }
+    }
+}
+
+/// One change and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub impact: Impact,
+    /// What changed and what that does, in one sentence.
+    pub what: String,
+    /// The runbook: commands for this cluster, in order.
+    pub steps: Vec<String>,
+}
+
+impl Change {
+    pub fn new(impact: Impact, what: impl Into<String>) -> Self {
+        Change {
+            impact,
+            what: what.into(),
+            steps: Vec::new(),
+        }
+    }
+
+    pub fn step(mut self, step: impl Into<String>) -> Self {
+        self.steps.push(step.into());
+        self
+    }
+}
+
+/// The major version at the start of an image tag (`16.1.0-debian-11-r19`,
+/// `16.10`, `17.6-standard-trixie`).
+pub fn major_of_tag(tag: &str) -> Option<u32> {
+    tag.split(['.', '-']).next()?.parse().ok()
+}
+
+/// A storage quantity in bytes, for the suffixes specs use.
+pub fn quantity_bytes(quantity: &str) -> Option<f64> {
+    let split = quantity.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (number, suffix) = quantity.split_at(split);
+    let factor = match suffix {
+        "Ki" => 1024f64,
+        "Mi" => 1024f64.powi(2),
+        "Gi" => 1024f64.powi(3),
+        "Ti" => 1024f64.powi(4),
+        "Pi" => 1024f64.powi(5),
+        "k" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        "P" => 1e15,
+        _ => return None,
+    };
+    number.parse::<f64>().ok().map(|n| n * factor)
+}
