@@ -515,36 +515,29 @@ impl Backend for Bitnami {
             }
             changes.push(change);
         }
-        if let (Some(o), Some(n)) = (old.instances, new.instances) {
-            if n < o {
-                let mut change = Change::new(
-                    Impact::ManualStep,
-                    format!("instances {o} -> {n}: the StatefulSet stops {}; their volumes stay, and repmgr keeps them registered", (n..o).map(|i| format!("{name}-postgresql-{i}")).collect::<Vec<_>>().join(", ")),
-                )
-                .step(format!("make sure the primary is not among them: kubectl -n {ns} exec {name}-postgresql-0 -c postgresql -- repmgr cluster show"))
-                .step("commit the render and let ArgoCD sync");
-                for pvc in volumes(o)
-                    .into_iter()
-                    .skip(usize::try_from(n).unwrap_or(usize::MAX))
-                {
-                    change = change.step(format!("kubectl -n {ns} delete pvc {pvc}"));
-                }
-                changes.push(change.step(format!("unregister each removed node: kubectl -n {ns} exec {name}-postgresql-0 -c postgresql -- repmgr standby unregister --node-id=<id from cluster show>")));
-            } else if n > o {
-                changes.push(Change::new(
-                    Impact::Safe,
-                    format!("instances {o} -> {n}: new replicas clone the primary"),
-                ));
-            }
-        }
-        if old.server_config != new.server_config
-            && !changes.iter().any(|c| c.impact >= Impact::ManualStep)
+        if let (Some(o), Some(n)) = (old.instances, new.instances)
+            && n < o
         {
-            changes.push(Change::new(
-                Impact::RollingRestart,
-                "the PostgreSQL pods' configuration changed (resources, settings, probes or image): the StatefulSet restarts them one at a time and clients reconnect",
-            ));
+            let mut change = Change::new(
+                Impact::ManualStep,
+                format!("instances {o} -> {n}: the StatefulSet stops {}; their volumes stay, and repmgr keeps them registered", (n..o).map(|i| format!("{name}-postgresql-{i}")).collect::<Vec<_>>().join(", ")),
+            )
+            .step(format!("make sure the primary is not among them: kubectl -n {ns} exec {name}-postgresql-0 -c postgresql -- repmgr cluster show"))
+            .step("commit the render and let ArgoCD sync");
+            for pvc in volumes(o)
+                .into_iter()
+                .skip(usize::try_from(n).unwrap_or(usize::MAX))
+            {
+                change = change.step(format!("kubectl -n {ns} delete pvc {pvc}"));
+            }
+            changes.push(change.step(format!("unregister each removed node: kubectl -n {ns} exec {name}-postgresql-0 -c postgresql -- repmgr standby unregister --node-id=<id from cluster show>")));
         }
+        super::shared_changes(
+            old,
+            new,
+            &mut changes,
+            "the StatefulSet restarts them one at a time and clients reconnect",
+        );
         changes
     }
 }

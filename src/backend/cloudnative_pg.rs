@@ -330,27 +330,20 @@ impl Backend for CloudnativePg {
                 ),
             ));
         }
-        if let (Some(o), Some(n)) = (old.instances, new.instances) {
-            if n < o {
-                changes.push(Change::new(
-                    Impact::RollingRestart,
-                    format!("instances {o} -> {n}: the operator removes replicas and their volumes; clients of the read-only endpoint reconnect"),
-                ));
-            } else if n > o {
-                changes.push(Change::new(
-                    Impact::Safe,
-                    format!("instances {o} -> {n}: new replicas clone the primary"),
-                ));
-            }
-        }
-        if old.server_config != new.server_config
-            && !changes.iter().any(|c| c.impact >= Impact::ManualStep)
+        if let (Some(o), Some(n)) = (old.instances, new.instances)
+            && n < o
         {
             changes.push(Change::new(
                 Impact::RollingRestart,
-                "the PostgreSQL pods' configuration changed (resources, settings, probes or image): the operator restarts the replicas, then switches over the primary; clients reconnect",
+                format!("instances {o} -> {n}: the operator removes replicas and their volumes; clients of the read-only endpoint reconnect"),
             ));
         }
+        super::shared_changes(
+            old,
+            new,
+            &mut changes,
+            "the operator restarts the replicas, then switches over the primary; clients reconnect",
+        );
         changes
     }
 }

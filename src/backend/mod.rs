@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use crate::alerts::Alert;
 use crate::diagnostic::Report;
 use crate::facts::ClusterFacts;
-use crate::footprint::{Change, Footprint};
+use crate::footprint::{Change, Footprint, Impact};
 use crate::plan::RenderOptions;
 use crate::spec::{Backend as BackendName, PostgresCluster};
 use crate::templates::{Renderer, Template};
@@ -71,6 +71,34 @@ pub trait Backend: Sync + std::fmt::Debug {
     /// What this backend's cluster does when its own parts change (major
     /// upgrade, volumes, instances, chart, server configuration).
     fn judge(&self, name: &str, old: &Footprint, new: &Footprint) -> Vec<Change>;
+}
+
+/// What both backends report alike: more instances (new replicas clone the
+/// primary), and a change of the server pods' configuration as a rolling
+/// restart unless a bigger step replaces the pods anyway; `restart` says
+/// how the backend restarts them.
+pub(crate) fn shared_changes(
+    old: &Footprint,
+    new: &Footprint,
+    changes: &mut Vec<Change>,
+    restart: &str,
+) {
+    if let (Some(o), Some(n)) = (old.instances, new.instances)
+        && n > o
+    {
+        changes.push(Change::new(
+            Impact::Safe,
+            format!("instances {o} -> {n}: new replicas clone the primary"),
+        ));
+    }
+    if old.server_config != new.server_config
+        && !changes.iter().any(|c| c.impact >= Impact::ManualStep)
+    {
+        changes.push(Change::new(
+            Impact::RollingRestart,
+            format!("the PostgreSQL pods' configuration changed (resources, settings, probes or image): {restart}"),
+        ));
+    }
 }
 
 /// A rendered folder's YAML files, each as its documents.
