@@ -232,6 +232,24 @@ fn backup_change(name: &str, ns: &str, old: &BackupVolume, new: &BackupVolume) -
     }
 }
 
+/// A folder no spec renders any more while new ones appear: the pattern
+/// of a renamed `metadata.name`.
+pub fn renamed(orphan: &str, created: &[&str]) -> ClusterChange {
+    ClusterChange {
+        name: orphan.to_string(),
+        changes: vec![
+            Change::new(
+                Impact::DestroysData,
+                format!(
+                    "no spec renders {orphan} any more while {} is new: a renamed metadata.name starts a new, empty cluster (new release, new volumes) beside the running one, and deleting the old folder prunes the running database",
+                    created.join(", ")
+                ),
+            )
+            .step(format!("keep metadata.name: {orphan}, or move the data: keep the old spec, add the new one with its own namespace and address, and follow pgrender migrate-guide OLD NEW")),
+        ],
+    }
+}
+
 /// The changes as printed: one line per cluster with its impact, each
 /// change under it, and with `steps` the numbered steps of each.
 pub fn report(changes: &[ClusterChange], steps: bool) -> String {

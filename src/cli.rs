@@ -297,6 +297,15 @@ fn render(path: &Path, out_root: &Path, force: bool, allow_destructive: bool) ->
             }
         }
     }
+    if path.is_dir() {
+        let created: Vec<&str> = loaded
+            .specs
+            .iter()
+            .map(|s| s.cluster.metadata.name.as_str())
+            .filter(|name| !writer.has_folder(name))
+            .collect();
+        changes.extend(renamed_folders(out_root, &loaded.specs, &created));
+    }
     let report = changes::report(&changes, true);
     if !allow_destructive
         && changes
@@ -332,6 +341,26 @@ fn render(path: &Path, out_root: &Path, force: bool, allow_destructive: bool) ->
     Ok(EXIT_OK)
 }
 
+/// With new folders in the plan, every orphan folder reads as a rename.
+fn renamed_folders(
+    out_root: &Path,
+    specs: &[ValidSpec],
+    created: &[&str],
+) -> Vec<changes::ClusterChange> {
+    if created.is_empty() {
+        return Vec::new();
+    }
+    output::orphans(out_root, &spec_names(specs))
+        .into_iter()
+        .filter_map(|orphan| match orphan {
+            output::Drift::Orphan { path } => path
+                .file_name()
+                .map(|name| changes::renamed(&name.to_string_lossy(), created)),
+            _ => None,
+        })
+        .collect()
+}
+
 fn spec_names(specs: &[ValidSpec]) -> std::collections::HashSet<&str> {
     specs
         .iter()
@@ -345,18 +374,22 @@ fn check(path: &Path, out_root: &Path) -> Result<u8, Error> {
     let options = options_for(out_root);
     let mut drift = Vec::new();
     let mut changes = Vec::new();
+    let mut created = Vec::new();
     let renderer = renderer();
     for batch in loaded.specs.chunks(BATCH) {
         for plan in &render_plans(batch, &renderer, &options)? {
             drift.extend(output::compare(out_root, plan)?);
-            if let Some(old) = output::read_folder(out_root, &plan.name)? {
-                changes.extend(changes::classify(&old, plan));
+            match output::read_folder(out_root, &plan.name)? {
+                Some(old) => changes.extend(changes::classify(&old, plan)),
+                None => created.push(plan.name.clone()),
             }
         }
     }
     // Only a whole-folder check can see folders whose spec is gone.
     if path.is_dir() {
         drift.extend(output::orphans(out_root, &spec_names(&loaded.specs)));
+        let created: Vec<&str> = created.iter().map(String::as_str).collect();
+        changes.extend(renamed_folders(out_root, &loaded.specs, &created));
     }
     if drift.is_empty() {
         print_stdout(&format!(
