@@ -12,7 +12,7 @@ use super::{
 use crate::alerts::Alert;
 use crate::diagnostic::Report;
 use crate::facts::{ClusterFacts, MetricNames, SecretKey};
-use crate::footprint::{Change, Footprint, Impact, major_of_tag, quantity_bytes};
+use crate::footprint::{Change, Footprint, Impact, backup_now, major_of_tag, quantity_bytes};
 use crate::names::{dns_label, is_url};
 use crate::plan::RenderOptions;
 use crate::spec::{PostgresCluster, PostgresVersion};
@@ -440,9 +440,7 @@ impl Backend for Bitnami {
                 .map(|i| format!("data-{name}-postgresql-{i}"))
                 .collect()
         };
-        let backup_now = format!(
-            "back up now and wait for the Job: kubectl -n {ns} create job --from=cronjob/{name}-backup {name}-before-change"
-        );
+        let backup_now = backup_now(name, ns);
         let recreate = [
             format!(
                 "after the sync, delete the StatefulSet and its volumes: kubectl -n {ns} delete statefulset {name}-postgresql && kubectl -n {ns} delete pvc {}",

@@ -12,7 +12,7 @@ use super::{
 use crate::alerts::Alert;
 use crate::diagnostic::Report;
 use crate::facts::{ClusterFacts, IngressRule, MetricNames, SecretKey};
-use crate::footprint::{Change, Footprint, Impact, major_of_tag, quantity_bytes};
+use crate::footprint::{Change, Footprint, Impact, backup_now, major_of_tag, quantity_bytes};
 use crate::names::{dns_label, is_url};
 use crate::plan::RenderOptions;
 use crate::spec::{Backend as BackendName, PostgresCluster, PostgresVersion};
@@ -265,9 +265,7 @@ impl Backend for CloudnativePg {
 
     fn judge(&self, name: &str, old: &Footprint, new: &Footprint) -> Vec<Change> {
         let ns = &new.namespace;
-        let backup_now = format!(
-            "back up now and wait for the Job: kubectl -n {ns} create job --from=cronjob/{name}-backup {name}-before-change"
-        );
+        let backup_now = backup_now(name, ns);
         let mut changes = Vec::new();
         if let (Some(o), Some(n)) = (old.major, new.major)
             && n > o

@@ -39,6 +39,20 @@ fn is_root() -> bool {
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
+/// A server program of `bin`. PostgreSQL refuses to run as root: as root,
+/// it runs as the `postgres` user the package creates.
+fn server_command(bin: &Path, program: &str) -> Command {
+    let mut command = if is_root() {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(bin.join(program));
+        c
+    } else {
+        Command::new(bin.join(program))
+    };
+    command.env_remove("PGDATA");
+    command
+}
+
 /// A PostgreSQL server in a temporary folder, stopped on drop.
 struct Server {
     dir: tempfile::TempDir,
@@ -49,19 +63,6 @@ impl Server {
     fn start(bin: &Path) -> Server {
         let dir = tempfile::tempdir().expect("tempdir");
         let data = dir.path().join("data");
-        // PostgreSQL refuses to run as root: as root, the server runs as
-        // the `postgres` user the package creates.
-        let server_command = |program: &str| {
-            let mut command = if is_root() {
-                let mut c = Command::new("runuser");
-                c.args(["-u", "postgres", "--"]).arg(bin.join(program));
-                c
-            } else {
-                Command::new(bin.join(program))
-            };
-            command.env_remove("PGDATA");
-            command
-        };
         if is_root() {
             let status = Command::new("chown")
                 .args(["postgres:"])
@@ -70,7 +71,7 @@ impl Server {
                 .expect("chown");
             assert!(status.success(), "chown the server folder to postgres");
         }
-        let o = server_command("initdb")
+        let o = server_command(bin, "initdb")
             .args(["--username=postgres", "--auth=trust", "--no-sync", "-D"])
             .arg(&data)
             .output()
@@ -84,7 +85,7 @@ impl Server {
             "-k {} -p 5432 -c listen_addresses='' -c fsync=off",
             dir.path().display()
         );
-        let o = server_command("pg_ctl")
+        let o = server_command(bin, "pg_ctl")
             .args(["start", "--wait", "--silent", "-D"])
             .arg(&data)
             .args(["-l"])
@@ -179,15 +180,7 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let pg_ctl = self.bin.join("pg_ctl");
-        let mut command = if is_root() {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(pg_ctl);
-            c
-        } else {
-            Command::new(pg_ctl)
-        };
-        let _ = command
+        let _ = server_command(&self.bin, "pg_ctl")
             .args(["stop", "--silent", "-m", "immediate", "-D"])
             .arg(self.dir.path().join("data"))
             .output();
