@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::backend::{self, ParsedFiles};
-use crate::footprint::{BackupVolume, Change, Footprint, Impact, quantity_bytes};
+use crate::footprint::{BackupVolume, Change, Footprint, Impact, backup_now, quantity_bytes};
 use crate::plan::Plan;
 
 /// The changes to one cluster's folder.
@@ -30,17 +30,21 @@ impl ClusterChange {
 
 /// Classify the change from the folder on disk (`old`) to `new`; `None`
 /// when the two are the same.
-pub fn classify(old: &BTreeMap<String, String>, new: &Plan) -> Option<ClusterChange> {
+pub fn classify(old: &BTreeMap<String, Vec<u8>>, new: &Plan) -> Option<ClusterChange> {
     let same = old.len() == new.files.len()
         && new
             .files
             .iter()
-            .all(|(path, text)| old.get(path) == Some(text));
+            .all(|(path, text)| old.get(path).map(Vec::as_slice) == Some(text.as_bytes()));
     if same {
         return None;
     }
+    let old: BTreeMap<String, String> = old
+        .iter()
+        .map(|(path, bytes)| (path.clone(), String::from_utf8_lossy(bytes).into_owned()))
+        .collect();
     let read = |files: &BTreeMap<String, String>| footprint(&new.name, files);
-    let changes = match (read(old), read(&new.files)) {
+    let changes = match (read(&old), read(&new.files)) {
         (Some(o), Some(n)) => compare(&new.name, &o, &n),
         _ => vec![Change::new(
             Impact::ManualStep,
@@ -97,9 +101,7 @@ fn backup_volume(parsed: &ParsedFiles) -> Option<BackupVolume> {
 fn compare(name: &str, old: &Footprint, new: &Footprint) -> Vec<Change> {
     let mut changes = Vec::new();
     let ns = &old.namespace;
-    let backup_now = format!(
-        "back up now and wait for the Job: kubectl -n {ns} create job --from=cronjob/{name}-backup {name}-before-change"
-    );
+    let backup_now = backup_now(name, ns);
     if old.backend != new.backend {
         // Nothing else compares across backends.
         return vec![

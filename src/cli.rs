@@ -378,8 +378,9 @@ fn check(path: &Path, out_root: &Path) -> Result<u8, Error> {
     let renderer = renderer();
     for batch in loaded.specs.chunks(BATCH) {
         for plan in &render_plans(batch, &renderer, &options)? {
-            drift.extend(output::compare(out_root, plan)?);
-            match output::read_folder(out_root, &plan.name)? {
+            let on_disk = output::read_folder(out_root, &plan.name)?;
+            drift.extend(output::compare(out_root, plan, on_disk.as_ref()));
+            match on_disk {
                 Some(old) => changes.extend(changes::classify(&old, plan)),
                 None => created.push(plan.name.clone()),
             }

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
 
-use super::OutputError;
 use super::existing::read_tree;
+use super::{Folder, OutputError};
 use crate::plan::Plan;
 
 /// One difference between the plan and the disk.
@@ -46,23 +46,18 @@ pub fn orphans(out_root: &Path, rendered: &std::collections::HashSet<&str>) -> V
         .collect()
 }
 
-/// The files of `<out_root>/<name>/` as text, if the folder exists.
-pub fn read_folder(
-    out_root: &Path,
-    name: &str,
-) -> Result<Option<std::collections::BTreeMap<String, String>>, OutputError> {
-    Ok(read_tree(&out_root.join(name))?.map(|files| {
-        files
-            .into_iter()
-            .map(|(path, bytes)| (path, String::from_utf8_lossy(&bytes).into_owned()))
-            .collect()
-    }))
+/// The files of `<out_root>/<name>/` (relative path to bytes), if the
+/// folder exists.
+pub fn read_folder(out_root: &Path, name: &str) -> Result<Option<Folder>, OutputError> {
+    read_tree(&out_root.join(name))
 }
 
-/// Compare one plan with `<out_root>/<name>/`.
-pub fn compare(out_root: &Path, plan: &Plan) -> Result<Vec<Drift>, OutputError> {
+/// Compare one plan with its folder under `out_root`, as `read_folder`
+/// read it (`None`: there is none).
+pub fn compare(out_root: &Path, plan: &Plan, on_disk: Option<&Folder>) -> Vec<Drift> {
     let dir = out_root.join(&plan.name);
-    let on_disk = read_tree(&dir)?.unwrap_or_default();
+    let empty = Folder::new();
+    let on_disk = on_disk.unwrap_or(&empty);
     let mut drift = Vec::new();
     for (rel, content) in &plan.files {
         let path = dir.join(rel);
@@ -89,7 +84,7 @@ pub fn compare(out_root: &Path, plan: &Plan) -> Result<Vec<Drift>, OutputError> 
             path: dir.join(rel),
         });
     }
-    Ok(drift)
+    drift
 }
 
 /// Print drift for people: diffs first, then the file lists.

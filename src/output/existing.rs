@@ -7,7 +7,7 @@ use super::OutputError;
 use crate::plan::{CHECKSUMS, sha256_hex};
 
 /// Files of an existing output folder: relative path (with `/`) to bytes.
-pub(super) fn read_tree(dir: &Path) -> Result<Option<BTreeMap<String, Vec<u8>>>, OutputError> {
+pub(super) fn read_tree(dir: &Path) -> Result<Option<super::Folder>, OutputError> {
     walk_tree(dir, |bytes| bytes)
 }
 

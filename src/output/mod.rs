@@ -8,7 +8,11 @@ mod write;
 pub use check::{Drift, compare, orphans, print_drift, read_folder};
 pub use write::{WriteOutcome, Writer};
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+
+/// The files of an output folder on disk: relative path (with `/`) to bytes.
+pub type Folder = BTreeMap<String, Vec<u8>>;
 
 /// Why the output tree could not be written (or read for comparison).
 #[derive(Debug, thiserror::Error)]
