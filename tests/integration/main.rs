@@ -9,6 +9,7 @@ mod cmp;
 mod corpus;
 mod crash;
 mod day2;
+mod envtest;
 mod golden;
 mod layering;
 mod output_valid;

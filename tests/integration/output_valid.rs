@@ -12,23 +12,11 @@ use crate::support::{repo_root, snapshot};
 
 const DEFINITIONS_URI: &str = "https://kubernetes.io/api/_definitions.json";
 
-/// Schema file (below tests/upstream/schemas) per apiVersion and kind.
-const SCHEMAS: [(&str, &str, &str); 13] = [
-    (
-        "argoproj.io/v1alpha1",
-        "Application",
-        "crd/argoproj.io/application_v1alpha1.json",
-    ),
-    (
-        "metallb.io/v1beta1",
-        "IPAddressPool",
-        "crd/metallb.io/ipaddresspool_v1beta1.json",
-    ),
-    (
-        "metallb.io/v1beta1",
-        "L2Advertisement",
-        "crd/metallb.io/l2advertisement_v1beta1.json",
-    ),
+/// Schema file (below tests/upstream/schemas) per apiVersion and kind, for
+/// the built-in kinds. The custom kinds' schemas come from the pinned CRDs
+/// themselves (`tests/upstream/crds/`, the same copies the envtest test
+/// installs in a real API server).
+const SCHEMAS: [(&str, &str, &str); 8] = [
     ("batch/v1", "CronJob", "k8s/v1.37.0/cronjob-batch-v1.json"),
     ("batch/v1", "Job", "k8s/v1.37.0/job-batch-v1.json"),
     (
@@ -43,23 +31,55 @@ const SCHEMAS: [(&str, &str, &str); 13] = [
         "NetworkPolicy",
         "k8s/v1.37.0/networkpolicy-networking-v1.json",
     ),
-    (
-        "monitoring.coreos.com/v1",
-        "PrometheusRule",
-        "crd/monitoring.coreos.com/prometheusrule_v1.json",
-    ),
-    (
-        "monitoring.coreos.com/v1",
-        "PodMonitor",
-        "crd/monitoring.coreos.com/podmonitor_v1.json",
-    ),
-    (
-        "postgresql.cnpg.io/v1",
-        "Cluster",
-        "crd/postgresql.cnpg.io/cluster_v1.json",
-    ),
     ("v1", "Namespace", "k8s/v1.37.0/namespace-v1.json"),
+    ("v1", "ConfigMap", "k8s/v1.37.0/configmap-v1.json"),
 ];
+
+/// `(apiVersion, kind)` and the JSON Schema of every served version of
+/// every CRD copied under `tests/upstream/crds/`. A CRD's schema allows
+/// unknown fields only where it says so (`x-kubernetes-preserve-unknown-fields`)
+/// and the API server prunes or, strictly, rejects the rest; the copy here
+/// says the same with `additionalProperties: false`.
+pub(crate) fn crd_schemas() -> Vec<((String, String), Value)> {
+    fn close(schema: &mut Value) {
+        let Some(map) = schema.as_object_mut() else {
+            return;
+        };
+        let open = map.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true));
+        if map.contains_key("properties") && !map.contains_key("additionalProperties") && !open {
+            map.insert("additionalProperties".into(), Value::Bool(false));
+        }
+        for child in map.values_mut() {
+            match child {
+                Value::Object(_) => close(child),
+                Value::Array(items) => items.iter_mut().for_each(close),
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let root = repo_root().join("tests/upstream/crds");
+    for folder in std::fs::read_dir(&root).expect("crds") {
+        for file in std::fs::read_dir(folder.expect("entry").path()).expect("crd folder") {
+            let text = std::fs::read_to_string(file.expect("entry").path()).expect("crd");
+            for crd in pgrender::yaml::parse_stream(&text).expect("crd yaml") {
+                let group = crd["spec"]["group"].as_str().expect("group");
+                let kind = crd["spec"]["names"]["kind"].as_str().expect("kind");
+                for version in crd["spec"]["versions"].as_array().expect("versions") {
+                    let mut schema = version["schema"]["openAPIV3Schema"].clone();
+                    close(&mut schema);
+                    // `metadata` is ObjectMeta, checked on its own below.
+                    if let Some(p) = schema["properties"].as_object_mut() {
+                        p.insert("metadata".into(), serde_json::json!({"type": "object"}));
+                    }
+                    let api = format!("{group}/{}", version["name"].as_str().expect("name"));
+                    out.push(((api, kind.to_string()), schema));
+                }
+            }
+        }
+    }
+    out
+}
 
 fn upstream(rel: &str) -> Value {
     let path = repo_root().join("tests/upstream").join(rel);
@@ -102,7 +122,9 @@ pub(crate) fn validators() -> &'static Validators {
         };
         let by_kind = SCHEMAS
             .iter()
-            .map(|(api, kind, file)| ((api.to_string(), kind.to_string()), build(&upstream(&format!("schemas/{file}")))))
+            .map(|(api, kind, file)| ((api.to_string(), kind.to_string()), upstream(&format!("schemas/{file}"))))
+            .chain(crd_schemas())
+            .map(|(key, schema)| (key, build(&schema)))
             .collect();
         let object_meta = build(&serde_json::json!({
             "$ref": format!("{DEFINITIONS_URI}#/$defs/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta")
@@ -278,4 +300,47 @@ fn upstream_copies_are_present_with_provenance() {
             "PROVENANCE.md does not mention {file}"
         );
     }
+    for folder in std::fs::read_dir(repo_root().join("tests/upstream/crds")).expect("crds") {
+        let folder = folder.expect("entry").path();
+        let name = folder
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            provenance.contains(&format!("`{name}/`")),
+            "PROVENANCE.md does not list crds/{name}/"
+        );
+        for file in std::fs::read_dir(&folder).expect("folder") {
+            let file = file
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
+            assert!(
+                provenance.contains(&file),
+                "PROVENANCE.md does not list crds/{name}/{file}"
+            );
+        }
+    }
+}
+
+#[test]
+fn crd_schemas_reject_a_field_the_crd_does_not_have() {
+    let v = validators();
+    let key = ("postgresql.cnpg.io/v1".to_string(), "Cluster".to_string());
+    let cluster = std::fs::read_to_string(
+        repo_root().join("tests/golden/cloudnative-pg/expected/postgresql/cluster.yaml"),
+    )
+    .expect("golden Cluster");
+    let mut doc = documents(&cluster).remove(0);
+    assert!(
+        v.by_kind[&key].is_valid(&doc),
+        "the golden Cluster is valid"
+    );
+    doc["spec"]["storage"]["sizee"] = Value::from("50Gi");
+    assert!(
+        !v.by_kind[&key].is_valid(&doc),
+        "a misspelt field is caught"
+    );
 }
