@@ -1,13 +1,26 @@
 //! The alerts of the PrometheusRule, built from the spec and what the
 //! backend says about its pods. Each uses a metric the components really
-//! expose: postgres-exporter (`pg_up`, `pg_replication_lag_seconds`,
-//! `pg_stat_activity_count`), kubelet (`kubelet_volume_stats_*`) and
+//! expose: the backend's exporter (names from [`crate::versions`]), kubelet
+//! (`kubelet_volume_stats_*`, only for storage classes that report it) and
 //! kube-state-metrics (`kube_cronjob_status_last_successful_time`).
 
 use serde::Serialize;
 
 use crate::facts::ClusterFacts;
+use crate::footprint::quantity_bytes;
 use crate::spec::PostgresCluster;
+
+/// Metrics of Kubernetes components the alerts use, besides the exporter's.
+pub const KUBERNETES_METRICS: [&str; 3] = [
+    "kubelet_volume_stats_used_bytes",
+    "kubelet_volume_stats_capacity_bytes",
+    "kube_cronjob_status_last_successful_time",
+];
+
+/// The storage class of K3s's local-path provisioner: its volumes are host
+/// paths, for which the kubelet reports no volume stats
+/// (rancher/local-path-provisioner#44).
+const HOST_PATH_CLASS: &str = "local-path";
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Alert {
@@ -54,8 +67,8 @@ pub fn alerts(cluster: &PostgresCluster, facts: &ClusterFacts) -> Vec<Alert> {
             name: "PostgresReplicationLag",
             anchor: "alert-postgresreplicationlag",
             expr: format!(
-                "max by (pod) (pg_replication_lag_seconds{{{pods}}}) > {}",
-                limits.replication_lag_seconds
+                "max by (pod) ({}{{{pods}}}) > {}",
+                facts.metrics.replication_lag, limits.replication_lag_seconds
             ),
             duration: "2m",
             severity: "warning",
@@ -85,23 +98,75 @@ pub fn alerts(cluster: &PostgresCluster, facts: &ClusterFacts) -> Vec<Alert> {
             runbook_url: runbook("alert-postgrestoomanyconnections"),
         });
     }
-    out.push(Alert {
-        name: "PostgresStorageAlmostFull",
-        anchor: "alert-postgresstoragealmostfull",
-        expr: format!(
-            r#"100 * kubelet_volume_stats_used_bytes{{namespace="{ns}", persistentvolumeclaim=~"{pvc}"}} / kubelet_volume_stats_capacity_bytes{{namespace="{ns}", persistentvolumeclaim=~"{pvc}"}} > {}"#,
-            limits.storage_used_percent,
-            pvc = facts.volume_claim_regex,
-        ),
-        duration: "10m",
-        severity: "warning",
-        summary: format!(
-            "Volume {{{{ $labels.persistentvolumeclaim }}}} of {name} is over {}% full",
-            limits.storage_used_percent
-        ),
-        description: "A full data volume stops PostgreSQL; a full backup volume stops backups.".into(),
-        runbook_url: runbook("alert-postgresstoragealmostfull"),
-    });
+    if spec.monitoring.exporter
+        && let Some(volume_bytes) = quantity_bytes(&spec.storage.size.0)
+    {
+        // PostgreSQL's own account of what it stores: it works on every
+        // storage class, host paths included.
+        let used = match facts.metrics.wal_size {
+            Some(wal) => format!(
+                r#"(sum by (pod) ({}{{{pods}}}) + sum by (pod) ({wal}{{{pods}, value="size"}}))"#,
+                facts.metrics.database_size
+            ),
+            None => format!("sum by (pod) ({}{{{pods}}})", facts.metrics.database_size),
+        };
+        let counted = if facts.metrics.wal_size.is_some() {
+            "databases and WAL"
+        } else {
+            "databases (WAL not counted, so the volume holds more)"
+        };
+        out.push(Alert {
+            name: "PostgresStorageAlmostFull",
+            anchor: "alert-postgresstoragealmostfull",
+            expr: format!(
+                "100 * {used} / {volume_bytes} > {}",
+                limits.storage_used_percent
+            ),
+            duration: "10m",
+            severity: "warning",
+            summary: format!(
+                "PostgreSQL in {{{{ $labels.pod }}}} of {name} fills over {}% of its {} volume",
+                limits.storage_used_percent, spec.storage.size.0
+            ),
+            description: format!(
+                "The {counted} of this instance, as PostgreSQL reports them, against the volume size the spec declares \
+                 (spec.storage.size). A full data volume stops PostgreSQL."
+            ),
+            runbook_url: runbook("alert-postgresstoragealmostfull"),
+        });
+    }
+    let mut reporting_claims = Vec::new();
+    if spec.storage.storage_class != HOST_PATH_CLASS {
+        reporting_claims.push(facts.data_claim_regex.clone());
+    }
+    let backup = &spec.backup.storage;
+    if backup.nfs.is_none() && backup.storage_class != HOST_PATH_CLASS {
+        reporting_claims.push(format!("{name}-backups"));
+    }
+    if !reporting_claims.is_empty() {
+        let selector = format!(
+            r#"namespace="{ns}", persistentvolumeclaim=~"{}""#,
+            reporting_claims.join("|")
+        );
+        out.push(Alert {
+            name: "PostgresVolumeAlmostFull",
+            anchor: "alert-postgresvolumealmostfull",
+            expr: format!(
+                "100 * kubelet_volume_stats_used_bytes{{{selector}}} / kubelet_volume_stats_capacity_bytes{{{selector}}} > {}",
+                limits.storage_used_percent
+            ),
+            duration: "10m",
+            severity: "warning",
+            summary: format!(
+                "Volume {{{{ $labels.persistentvolumeclaim }}}} of {name} is over {}% full",
+                limits.storage_used_percent
+            ),
+            description: "The kubelet's volume stats (classes other than local-path report them). A full data volume \
+                stops PostgreSQL; a full backup volume stops backups."
+                .into(),
+            runbook_url: runbook("alert-postgresvolumealmostfull"),
+        });
+    }
     out.push(Alert {
         name: "PostgresBackupTooOld",
         anchor: "alert-postgresbackuptooold",
@@ -123,17 +188,6 @@ mod tests {
     use super::*;
     use crate::spec::{ClusterSpec, Metadata, PostgresCluster};
 
-    /// Metrics the alerts may use, by the component that exposes them.
-    const KNOWN_METRICS: [&str; 7] = [
-        "pg_up",                                    // postgres-exporter
-        "pg_replication_lag_seconds",               // postgres-exporter, replication collector
-        "pg_stat_activity_count",                   // postgres-exporter, stat_activity
-        "kubelet_volume_stats_used_bytes",          // kubelet
-        "kubelet_volume_stats_capacity_bytes",      // kubelet
-        "kube_cronjob_status_last_successful_time", // kube-state-metrics
-        "time",                                     // PromQL function
-    ];
-
     fn cluster(spec: ClusterSpec) -> PostgresCluster {
         PostgresCluster {
             api_version: crate::spec::API_VERSION.into(),
@@ -146,35 +200,6 @@ mod tests {
     fn facts() -> ClusterFacts {
         let c = cluster(ClusterSpec::default());
         crate::backend::for_cluster(&c).facts(&c)
-    }
-
-    /// Identifiers directly followed by `{` or `(` that are not PromQL keywords.
-    fn metric_names(expr: &str) -> Vec<String> {
-        let mut names = Vec::new();
-        let mut current = String::new();
-        let mut in_quotes = false;
-        for c in expr.chars() {
-            if c == '"' {
-                in_quotes = !in_quotes;
-                current.clear();
-                continue;
-            }
-            if in_quotes {
-                continue;
-            }
-            if c.is_ascii_alphanumeric() || c == '_' {
-                current.push(c);
-            } else {
-                if (c == '{' || c == '(')
-                    && !current.is_empty()
-                    && !["by", "max", "sum"].contains(&current.as_str())
-                {
-                    names.push(current.clone());
-                }
-                current.clear();
-            }
-        }
-        names
     }
 
     fn balanced(expr: &str) -> bool {
@@ -198,20 +223,29 @@ mod tests {
     }
 
     #[test]
-    fn alerts_are_promql_shaped_with_real_metric_names() {
+    fn on_local_path_storage_is_watched_through_postgresql_only() {
+        let list = alerts(&cluster(ClusterSpec::default()), &facts());
+        let names: Vec<&str> = list.iter().map(|a| a.name).collect();
+        assert!(names.contains(&"PostgresStorageAlmostFull"));
+        assert!(!names.contains(&"PostgresVolumeAlmostFull"), "{names:?}");
+        let storage = list
+            .iter()
+            .find(|a| a.name == "PostgresStorageAlmostFull")
+            .expect("alert");
+        // 50Gi, the declared volume size, in bytes.
+        assert!(
+            storage.expr.contains("/ 53687091200 > 80"),
+            "{}",
+            storage.expr
+        );
+    }
+
+    #[test]
+    fn alerts_are_promql_shaped() {
         let list = alerts(&cluster(ClusterSpec::default()), &facts());
         assert_eq!(list.len(), 5);
         for alert in &list {
             assert!(balanced(&alert.expr), "{}: {}", alert.name, alert.expr);
-            let names = metric_names(&alert.expr);
-            assert!(!names.is_empty(), "{}", alert.expr);
-            for name in names {
-                assert!(
-                    KNOWN_METRICS.contains(&name.as_str()),
-                    "{}: unknown metric {name}",
-                    alert.name
-                );
-            }
             assert!(
                 alert.expr.contains(r#"namespace="postgresql""#),
                 "{}",
@@ -244,6 +278,7 @@ mod tests {
         };
         assert!(expr("PostgresReplicationLag").ends_with("> 45"));
         assert!(expr("PostgresStorageAlmostFull").ends_with("> 90"));
+        assert!(!expr("PostgresStorageAlmostFull").contains("kubelet"));
         assert!(expr("PostgresBackupTooOld").ends_with("> 7200"));
         assert!(expr("PostgresTooManyConnections").ends_with("> 200"));
         assert_eq!(
@@ -260,6 +295,6 @@ mod tests {
             .iter()
             .map(|a| a.name)
             .collect();
-        assert_eq!(names, ["PostgresStorageAlmostFull", "PostgresBackupTooOld"]);
+        assert_eq!(names, ["PostgresBackupTooOld"]);
     }
 }

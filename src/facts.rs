@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::versions::ExporterMetrics;
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ClusterFacts {
     /// In-cluster service clients (and the backup job) connect to.
@@ -25,7 +27,13 @@ pub struct ClusterFacts {
     pub entry_pods: &'static str,
     /// Container running PostgreSQL in a server pod.
     pub server_container: &'static str,
-    pub metrics: MetricNames,
+    /// Where the metrics come from, for the README ("postgres-exporter runs
+    /// beside each PostgreSQL container").
+    pub exporter: &'static str,
+    /// The Prometheus operator object that scrapes it.
+    pub scrape_object: &'static str,
+    /// Metric names of the exporter the backend runs.
+    pub metrics: ExporterMetrics,
     pub extra_ingress: Vec<IngressRule>,
     /// Labels of the PostgreSQL server pods (as the chart or operator sets them).
     pub server_labels: BTreeMap<String, String>,
@@ -37,9 +45,10 @@ pub struct ClusterFacts {
     pub postgres_port: u16,
     pub client_port: u16,
     pub metrics_port: u16,
-    /// Regular expressions (PromQL `=~`) for the server pods and their volume claims.
+    /// Regular expressions (PromQL `=~`) for the server pods and their data
+    /// volume claims.
     pub server_pod_regex: String,
-    pub volume_claim_regex: String,
+    pub data_claim_regex: String,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -49,17 +58,6 @@ pub struct SecretKey {
     /// A value that is not secret and always the same (a user name); the
     /// README writes it instead of prompting for it.
     pub value: Option<String>,
-}
-
-/// Names of the metrics the backend's exporter gives for the alerts.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct MetricNames {
-    /// 1 while the exporter reaches PostgreSQL.
-    pub up: &'static str,
-    /// Replay lag of a replica in seconds (0 on the primary).
-    pub replication_lag: &'static str,
-    /// Connections per instance (summed per pod by the alert).
-    pub connections: &'static str,
 }
 
 /// Extra traffic the backend's own machinery needs into the server pods.

@@ -16,6 +16,9 @@ pub struct Footprint {
     pub application: Option<String>,
     /// PostgreSQL major version of the server image.
     pub major: Option<u32>,
+    /// Debian release the server image is built on, where its tag says
+    /// (CloudNativePG): collations come from its glibc.
+    pub image_os: Option<String>,
     /// Major version of the chart that runs the cluster (Bitnami).
     pub chart_major: Option<u32>,
     pub instances: Option<u64>,

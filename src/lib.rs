@@ -21,14 +21,17 @@
 #![forbid(unsafe_code)]
 
 // Leaves: rules and types that depend on nothing else in the crate.
-pub mod facts;
 pub mod footprint;
 pub mod names;
 pub mod parallel;
 pub mod plan;
-pub mod spec;
 pub mod templates;
+pub mod versions;
 pub mod yaml;
+
+// The spec and the facts a backend reports, both naming pinned versions.
+pub mod facts;
+pub mod spec;
 
 pub mod diagnostic;
 pub mod load;

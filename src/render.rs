@@ -17,7 +17,7 @@ use crate::validate::ValidSpec;
 
 /// Templates every backend shares; each backend brings its own
 /// (`backend::templates`).
-const SHARED_TEMPLATES: [Template; 12] = crate::templates::embedded![
+const SHARED_TEMPLATES: [Template; 13] = crate::templates::embedded![
     "common/namespace.yaml",
     "common/argocd-repository.yaml",
     "common/ip-address-pool.yaml",
@@ -29,6 +29,7 @@ const SHARED_TEMPLATES: [Template; 12] = crate::templates::embedded![
     "common/readme-network.md",
     "common/readme-alerts.md",
     "common/readme-backups.md",
+    "common/folder-application.yaml",
     "migration.md",
 ];
 
@@ -133,6 +134,7 @@ pub fn render_spec(
     }
 
     let shared = minijinja::context! {
+        folder => options.folder(&cluster.metadata.name),
         name => &cluster.metadata.name,
         spec => Serde(&cluster.spec),
         facts => Serde(&facts),
@@ -157,6 +159,11 @@ pub fn render_spec(
             "monitoring/prometheus-rule.yaml",
             "common/prometheus-rule.yaml",
             monitoring.prometheus_rule,
+        ),
+        (
+            backend::FOLDER_APPLICATION,
+            "common/folder-application.yaml",
+            cluster.spec.argocd.git_repo_url.is_some(),
         ),
     ];
     for (path, template, wanted) in shared_files {

@@ -90,7 +90,9 @@ impl Default for Namespace {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct Postgres {
-    /// PostgreSQL major version. Research: 16; 15 is accepted.
+    /// PostgreSQL major version. Research: 16. Which majors a backend runs
+    /// is pgrender's version table: CloudNativePG 15-18; Bitnami chart 12.x
+    /// 16 (and 15), chart 16.x 17.
     pub version: PostgresVersion,
     /// Pods in the cluster: 1 primary plus `instances - 1` streaming replicas.
     #[schemars(range(min = 1, max = 9))]
@@ -113,21 +115,39 @@ impl Default for Postgres {
     }
 }
 
-/// A supported PostgreSQL major. YAML authors write both `16` and `"16"`,
-/// so both are read; the schema says so too.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A PostgreSQL major some backend runs. YAML authors write both `16` and
+/// `"16"`, so both are read; the schema says so too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum PostgresVersion {
     V15,
     V16,
+    V17,
+    V18,
 }
 
 impl PostgresVersion {
-    pub const ALL: [PostgresVersion; 2] = [PostgresVersion::V15, PostgresVersion::V16];
+    pub const ALL: [PostgresVersion; 4] = [
+        PostgresVersion::V15,
+        PostgresVersion::V16,
+        PostgresVersion::V17,
+        PostgresVersion::V18,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             PostgresVersion::V15 => "15",
             PostgresVersion::V16 => "16",
+            PostgresVersion::V17 => "17",
+            PostgresVersion::V18 => "18",
+        }
+    }
+
+    pub fn major(self) -> u32 {
+        match self {
+            PostgresVersion::V15 => 15,
+            PostgresVersion::V16 => 16,
+            PostgresVersion::V17 => 17,
+            PostgresVersion::V18 => 18,
         }
     }
 }
@@ -156,8 +176,8 @@ impl JsonSchema for PostgresVersion {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "PostgreSQL major version: \"15\" or \"16\" (quoted or not).",
-            "enum": ["15", "16", 15, 16]
+            "description": "PostgreSQL major version, quoted or not: 15, 16, 17 or 18. Which of them the chosen backend and chart run is checked against pgrender's version table.",
+            "enum": ["15", "16", "17", "18", 15, 16, 17, 18]
         })
     }
 }
@@ -298,7 +318,9 @@ pub struct CnpgOperator {
     #[serde(rename = "repoURL")]
     #[schemars(length(min = 1))]
     pub repo_url: String,
-    /// Version of the `cloudnative-pg` chart (0.27.x installs operator 1.28.x).
+    /// Version of the `cloudnative-pg` chart, exact (x.y.z): one pgrender
+    /// knows (0.27.1, 0.28.3, 0.29.0 = operator 1.30.0), or a newer one,
+    /// accepted with a warning.
     #[schemars(length(min = 1))]
     pub chart_version: String,
     /// Namespace the operator runs in.
@@ -312,7 +334,7 @@ impl Default for CnpgOperator {
             install: true,
             application_name: "cloudnative-pg".into(),
             repo_url: "https://cloudnative-pg.github.io/charts".into(),
-            chart_version: "0.27.1".into(),
+            chart_version: crate::versions::DEFAULT_OPERATOR_CHART.into(),
             namespace: "cnpg-system".into(),
         }
     }

@@ -11,12 +11,15 @@ use super::{
 };
 use crate::alerts::Alert;
 use crate::diagnostic::Report;
-use crate::facts::{ClusterFacts, MetricNames, SecretKey};
+use crate::facts::{ClusterFacts, SecretKey};
 use crate::footprint::{Change, Footprint, Impact, backup_now, major_of_tag, quantity_bytes};
 use crate::names::{dns_label, is_url};
 use crate::plan::RenderOptions;
-use crate::spec::{PostgresCluster, PostgresVersion};
+use crate::spec::PostgresCluster;
 use crate::templates::{Renderer, Template};
+use crate::versions::{
+    BITNAMI_ADVISORY_FIXED_IN, BITNAMI_CHARTS, BitnamiChart, POSTGRES_EXPORTER_METRICS,
+};
 
 #[derive(Debug)]
 pub(crate) struct Bitnami;
@@ -25,38 +28,6 @@ pub(super) const TEMPLATES: [Template; 3] = crate::templates::embedded![
     "bitnami/values.yaml",
     "bitnami/application.yaml",
     "bitnami/README.md",
-];
-
-/// What pgrender knows about one chart major. Only majors whose values.yaml
-/// the test suite checks the emitted keys against are listed.
-#[derive(Debug)]
-struct ChartProfile {
-    major: u32,
-    /// PostgreSQL image tag per major version. Pinned, because the chart's
-    /// default tag follows the chart's own PostgreSQL major, not the spec's.
-    postgres_tags: &'static [(PostgresVersion, &'static str)],
-    /// Chart majors after Bitnami's 2025 image change verify image names
-    /// and need `global.security.allowInsecureImages` for anything but
-    /// `docker.io/bitnami`; 12.x has no such key (a values key it does not
-    /// know would be ignored, but we emit only real keys).
-    has_allow_insecure_images: bool,
-}
-
-const PROFILES: [ChartProfile; 2] = [
-    ChartProfile {
-        major: 12,
-        // 16: chart 12.8.2's default; 15: the tag of the 11.x line (PostgreSQL 15).
-        postgres_tags: &[
-            (PostgresVersion::V16, "16.1.0-debian-11-r19"),
-            (PostgresVersion::V15, "15.4.0-debian-11-r31"),
-        ],
-        has_allow_insecure_images: false,
-    },
-    ChartProfile {
-        major: 16,
-        postgres_tags: &[(PostgresVersion::V16, "16.6.0-debian-12-r3")],
-        has_allow_insecure_images: true,
-    },
 ];
 
 /// The four images the chart runs, by the values key that sets each.
@@ -107,17 +78,49 @@ fn chart_major(target_revision: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
-fn profile_for(target_revision: &str) -> Result<&'static ChartProfile, String> {
+fn profile_for(target_revision: &str) -> Result<&'static BitnamiChart, String> {
     let major = chart_major(target_revision).ok_or_else(|| {
         format!("cannot tell the chart major version from `{target_revision}`; write it like 12.x.x or 12.8.2")
     })?;
-    PROFILES.iter().find(|p| p.major == major).ok_or_else(|| {
-        let known: Vec<String> = PROFILES.iter().map(|p| format!("{}.x", p.major)).collect();
+    BITNAMI_CHARTS.iter().find(|p| p.major == major).ok_or_else(|| {
+        let known: Vec<String> = BITNAMI_CHARTS.iter().map(|p| format!("{}.x", p.major)).collect();
         format!(
             "chart major {major} is not supported; pgrender knows the values of postgresql-ha {}",
             known.join(" and ")
         )
     })
+}
+
+/// Why `major` cannot run on the chart `profile`, and what can run it.
+fn version_unavailable(major: u32, profile: &BitnamiChart) -> String {
+    let runs = |chart: &BitnamiChart| {
+        let majors: Vec<String> = chart
+            .postgres_tags
+            .iter()
+            .map(|(m, _)| m.to_string())
+            .collect();
+        majors.join(" and ")
+    };
+    let elsewhere = BITNAMI_CHARTS
+        .iter()
+        .find(|c| c.postgres_tags.iter().any(|(m, _)| *m == major))
+        .map(|c| {
+            format!(
+                "chart {}.x runs it (spec.bitnami.chart.targetRevision: {}.x.x), or ",
+                c.major, c.major
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "PostgreSQL {major} does not run on postgresql-ha {}.x, which runs {}; {elsewhere}backend cloudnative-pg runs {}",
+        profile.major,
+        runs(profile),
+        crate::versions::CLOUDNATIVE_PG_MINORS
+            .iter()
+            .map(|(m, _)| m.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 /// `oci://host/path` -> `host/path`, as ArgoCD wants Helm OCI repositories.
@@ -152,7 +155,7 @@ impl Bitnami {
         let postgres_tag = profile
             .postgres_tags
             .iter()
-            .find(|(v, _)| *v == spec.postgres.version)
+            .find(|(major, _)| *major == spec.postgres.version.major())
             .map(|(_, tag)| *tag);
         let (repo_url, oci) = argocd_repo_url(&spec.bitnami.chart.repo_url);
         let images = IMAGES
@@ -199,18 +202,11 @@ impl Backend for Bitnami {
         match profile_for(&spec.bitnami.chart.target_revision) {
             Err(why) => report.at_value("/spec/bitnami/chart/targetRevision", why),
             Ok(profile) => {
-                if !profile
-                    .postgres_tags
-                    .iter()
-                    .any(|(v, _)| *v == spec.postgres.version)
-                {
+                let major = spec.postgres.version.major();
+                if !profile.postgres_tags.iter().any(|(m, _)| *m == major) {
                     report.at_value(
                         "/spec/postgres/version",
-                        format!(
-                            "PostgreSQL {} has no known image for postgresql-ha {}.x",
-                            spec.postgres.version.as_str(),
-                            profile.major
-                        ),
+                        version_unavailable(major, profile),
                     );
                 }
             }
@@ -281,16 +277,26 @@ impl Backend for Bitnami {
     }
 
     fn warnings(&self, cluster: &PostgresCluster) -> Vec<String> {
-        let images = &cluster.spec.bitnami.images;
-        if images.registry == "docker.io" && images.namespace == "bitnamilegacy" {
-            vec![
-                "images come from docker.io/bitnamilegacy, which Bitnami froze in 2025: they get no security updates. \
-                 Mirror them (spec.bitnami.images) or plan the move to CloudNativePG."
-                    .to_string(),
-            ]
-        } else {
-            Vec::new()
+        let spec = &cluster.spec;
+        let images = &spec.bitnami.images;
+        if images.registry != "docker.io" || images.namespace != "bitnamilegacy" {
+            return Vec::new();
         }
+        let mut warning = String::from(
+            "images come from docker.io/bitnamilegacy, which Bitnami froze in 2025: they get no security updates.",
+        );
+        let old_chart = chart_major(&spec.bitnami.chart.target_revision)
+            .zip(crate::versions::semver(BITNAMI_ADVISORY_FIXED_IN).map(|v| v.0))
+            .is_some_and(|(chart, fixed)| chart < fixed);
+        if old_chart {
+            warning.push_str(&format!(
+                " Chart {} also predates the security advisory fixed in chart {BITNAMI_ADVISORY_FIXED_IN} \
+                 (the chart's README, \"To {BITNAMI_ADVISORY_FIXED_IN}\").",
+                spec.bitnami.chart.target_revision
+            ));
+        }
+        warning.push_str(" Mirror them (spec.bitnami.images) or plan the move to CloudNativePG.");
+        vec![warning]
     }
 
     fn facts(&self, cluster: &PostgresCluster) -> ClusterFacts {
@@ -336,11 +342,9 @@ impl Backend for Bitnami {
             secret_readers: "The chart and the backup job",
             entry_pods: "a pgpool pod",
             server_container: "postgresql",
-            metrics: MetricNames {
-                up: "pg_up",
-                replication_lag: "pg_replication_lag_seconds",
-                connections: "pg_stat_activity_count",
-            },
+            exporter: "postgres-exporter runs beside each PostgreSQL container",
+            scrape_object: "ServiceMonitor",
+            metrics: POSTGRES_EXPORTER_METRICS,
             extra_ingress: Vec::new(),
             server_labels: chart_labels(name, Some("postgresql")),
             proxy_labels: Some(chart_labels(name, Some("pgpool"))),
@@ -352,8 +356,8 @@ impl Backend for Bitnami {
             client_port: 5432,
             metrics_port: 9187,
             server_pod_regex: format!("{name}-postgresql-[0-9]+"),
-            // volumeClaimTemplates `data` of the StatefulSet, and the backup PVC.
-            volume_claim_regex: format!("data-{name}-postgresql-[0-9]+|{name}-backups"),
+            // volumeClaimTemplates `data` of the StatefulSet.
+            data_claim_regex: format!("data-{name}-postgresql-[0-9]+"),
         }
     }
 
@@ -427,7 +431,7 @@ impl Backend for Bitnami {
             instances: postgresql["replicaCount"].as_u64(),
             storage_size: text(&values["persistence"]["size"]),
             storage_class: text(&values["persistence"]["storageClass"]),
-            address: text(&values["service"]["annotations"]["metallb.universe.tf/loadBalancerIPs"]),
+            address: super::requested_address(&values["service"]["annotations"]),
             server_config: server.to_string(),
             ..Footprint::default()
         })

@@ -11,12 +11,17 @@ use super::{
 };
 use crate::alerts::Alert;
 use crate::diagnostic::Report;
-use crate::facts::{ClusterFacts, IngressRule, MetricNames, SecretKey};
+use crate::facts::{ClusterFacts, IngressRule, SecretKey};
 use crate::footprint::{Change, Footprint, Impact, backup_now, major_of_tag, quantity_bytes};
 use crate::names::{dns_label, is_url};
 use crate::plan::RenderOptions;
-use crate::spec::{Backend as BackendName, PostgresCluster, PostgresVersion};
+use crate::spec::{Backend as BackendName, PostgresCluster};
 use crate::templates::{Renderer, Template};
+use crate::versions::{
+    CLOUDNATIVE_PG_METRICS, CLOUDNATIVE_PG_MINORS, DEFAULT_OPERATOR_CHART,
+    OLDEST_OPERATOR_CHART_WITH_EMITTED_FIELDS, OPERATOR_CHARTS, OperatorChart,
+    cloudnative_pg_image, cloudnative_pg_os, semver,
+};
 
 #[derive(Debug)]
 pub(crate) struct CloudnativePg;
@@ -28,26 +33,92 @@ pub(super) const TEMPLATES: [Template; 4] = crate::templates::embedded![
     "cloudnative-pg/README.md",
 ];
 
-/// Official CloudNativePG images (ghcr.io/cloudnative-pg/postgresql), pinned
-/// to a minor release per major so the output names exactly what runs.
-fn default_image(version: PostgresVersion) -> &'static str {
-    match version {
-        PostgresVersion::V16 => "ghcr.io/cloudnative-pg/postgresql:16.10",
-        PostgresVersion::V15 => "ghcr.io/cloudnative-pg/postgresql:15.14",
-    }
-}
-
 /// CloudNativePG's services listen on PostgreSQL's port; the operator owns
 /// their port list.
 const CNPG_PORT: u32 = 5432;
 
+/// What pgrender makes of an operator chart version.
+enum ChartSupport {
+    Current,
+    EndOfLife(&'static OperatorChart),
+    /// Newer than every chart pgrender knows.
+    Newer,
+    Refused(String),
+}
+
+fn newest() -> &'static OperatorChart {
+    OPERATOR_CHARTS.last().expect("the table lists a chart")
+}
+
+fn chart_support(version: &str) -> ChartSupport {
+    let known: Vec<&str> = OPERATOR_CHARTS.iter().map(|c| c.chart).collect();
+    let Some(triple) = semver(version) else {
+        return ChartSupport::Refused(format!(
+            "`{version}` is not an exact chart version; pgrender knows {} (write one of them)",
+            known.join(", ")
+        ));
+    };
+    if let Some(chart) = OPERATOR_CHARTS.iter().find(|c| c.chart == version) {
+        return match chart.end_of_life {
+            Some(_) => ChartSupport::EndOfLife(chart),
+            None => ChartSupport::Current,
+        };
+    }
+    if Some(triple) > semver(newest().chart) {
+        return ChartSupport::Newer;
+    }
+    let (a, b, c) = OLDEST_OPERATOR_CHART_WITH_EMITTED_FIELDS;
+    if triple < (a, b, c) {
+        return ChartSupport::Refused(format!(
+            "chart {version} is older than {a}.{b}.{c}: its Cluster CRD lacks fields pgrender emits \
+             (probes, managed.services, synchronous.dataDurability); use {DEFAULT_OPERATOR_CHART}"
+        ));
+    }
+    ChartSupport::Refused(format!(
+        "chart {version} is not a release pgrender knows ({}); use {DEFAULT_OPERATOR_CHART}",
+        known.join(", ")
+    ))
+}
+
+/// An image reference that names a tag of PostgreSQL `major`. A digest
+/// alone does not say which major runs, so a tag is required beside it.
+fn check_image(image: &str, major: u32) -> Result<(), String> {
+    let example = cloudnative_pg_image(major).unwrap_or_default();
+    if image.is_empty() || image.contains(char::is_whitespace) {
+        return Err(format!(
+            "`{image}` is not an image reference such as {example}"
+        ));
+    }
+    let name = image.split_once('@').map_or(image, |(name, _)| name);
+    // The tag follows the last `:` after the last `/` (a registry may have a port).
+    let tag = name
+        .rsplit_once('/')
+        .map_or(name, |(_, last)| last)
+        .split_once(':')
+        .map(|(_, tag)| tag);
+    let Some(tag) = tag else {
+        return Err(format!(
+            "`{image}` must name a tag that says the PostgreSQL major (a digest may follow it), e.g. {example}"
+        ));
+    };
+    match major_of_tag(tag) {
+        Some(m) if m == major => Ok(()),
+        Some(m) => Err(format!(
+            "`{image}` runs PostgreSQL {m}, but spec.postgres.version is {major}: change both together"
+        )),
+        None => Err(format!(
+            "the tag `{tag}` does not start with the PostgreSQL major; use a tag such as {}",
+            example.rsplit_once(':').map_or("", |(_, t)| t)
+        )),
+    }
+}
+
 impl CloudnativePg {
     fn image(cluster: &PostgresCluster) -> String {
         let spec = &cluster.spec;
-        spec.cloudnative_pg
-            .image_name
-            .clone()
-            .unwrap_or_else(|| default_image(spec.postgres.version).to_string())
+        spec.cloudnative_pg.image_name.clone().unwrap_or_else(|| {
+            cloudnative_pg_image(spec.postgres.version.major()).expect("validated major")
+        })
     }
 }
 
@@ -97,33 +168,42 @@ impl Backend for CloudnativePg {
                 ),
             );
         }
-        let version_ok = !operator.chart_version.is_empty()
-            && operator
-                .chart_version
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".*^~-+".contains(c));
-        if !version_ok {
+        let major = spec.postgres.version.major();
+        if !CLOUDNATIVE_PG_MINORS.iter().any(|(m, _)| *m == major) {
             report.at_value(
-                "/spec/cloudnativePg/operator/chartVersion",
-                format!(
-                    "`{}` is not a chart version such as 0.27.1",
-                    operator.chart_version
-                ),
+                "/spec/postgres/version",
+                format!("pgrender has no CloudNativePG image for PostgreSQL {major}"),
             );
         }
-        if let Some(image) = &spec.cloudnative_pg.image_name {
-            let ok = image.contains(':') || image.contains('@');
-            if !ok || image.contains(char::is_whitespace) {
-                report.at_value(
-                    "/spec/cloudnativePg/imageName",
-                    format!("`{image}` must name an image with a tag or digest, e.g. ghcr.io/cloudnative-pg/postgresql:16.10"),
-                );
-            }
+        if let ChartSupport::Refused(why) = chart_support(&operator.chart_version) {
+            report.at_value("/spec/cloudnativePg/operator/chartVersion", why);
+        }
+        if let Some(image) = &spec.cloudnative_pg.image_name
+            && let Err(why) = check_image(image, major)
+        {
+            report.at_value("/spec/cloudnativePg/imageName", why);
         }
     }
 
-    fn warnings(&self, _: &PostgresCluster) -> Vec<String> {
-        Vec::new()
+    fn warnings(&self, cluster: &PostgresCluster) -> Vec<String> {
+        let operator = &cluster.spec.cloudnative_pg.operator;
+        match chart_support(&operator.chart_version) {
+            ChartSupport::Current | ChartSupport::Refused(_) => Vec::new(),
+            ChartSupport::EndOfLife(chart) => vec![format!(
+                "spec.cloudnativePg.operator.chartVersion {} installs operator {}, which reached its end of life on {}: \
+                 it gets no security fixes. Chart {DEFAULT_OPERATOR_CHART} (operator {}) is current.",
+                chart.chart,
+                chart.operator,
+                chart.end_of_life.unwrap_or("?"),
+                newest().operator
+            )],
+            ChartSupport::Newer => vec![format!(
+                "spec.cloudnativePg.operator.chartVersion {} is newer than any chart pgrender knows (newest: {}): \
+                 its Cluster CRD is assumed to keep every field pgrender emits",
+                operator.chart_version,
+                newest().chart
+            )],
+        }
     }
 
     fn applications(&self, cluster: &PostgresCluster) -> Vec<RenderedApplication> {
@@ -174,11 +254,9 @@ impl Backend for CloudnativePg {
             secret_readers: "The CloudNativePG operator (as `superuserSecret`) and the backup job",
             entry_pods: "the primary PostgreSQL pod",
             server_container: "postgres",
-            metrics: MetricNames {
-                up: "cnpg_collector_up",
-                replication_lag: "cnpg_pg_replication_lag",
-                connections: "cnpg_backends_total",
-            },
+            exporter: "Each instance's built-in CloudNativePG exporter serves the `cnpg_*` metrics",
+            scrape_object: "PodMonitor",
+            metrics: CLOUDNATIVE_PG_METRICS,
             extra_ingress: vec![IngressRule {
                 why: "The operator checks each instance (status port 8000) and connects to PostgreSQL.",
                 namespace: spec.cloudnative_pg.operator.namespace.clone(),
@@ -191,8 +269,8 @@ impl Backend for CloudnativePg {
             client_port: 5432,
             metrics_port: 9187,
             server_pod_regex: format!("{name}-[0-9]+"),
-            // Instance PVCs are named after their pods; then the backup PVC.
-            volume_claim_regex: format!("{name}-[0-9]+|{name}-backups"),
+            // Instance PVCs are named after their pods.
+            data_claim_regex: format!("{name}-[0-9]+"),
         }
     }
 
@@ -246,18 +324,19 @@ impl Backend for CloudnativePg {
             }
         }
         let service = &spec["managed"]["services"]["additional"][0]["serviceTemplate"];
+        let tag = spec["imageName"]
+            .as_str()
+            .map(|image| image.split_once('@').map_or(image, |(name, _)| name))
+            .and_then(|image| image.rsplit_once(':'))
+            .map(|(_, tag)| tag);
         Some(Footprint {
             backend: BackendName::CloudnativePg.as_str(),
-            major: spec["imageName"]
-                .as_str()
-                .and_then(|image| image.rsplit_once(':'))
-                .and_then(|(_, tag)| major_of_tag(tag)),
+            major: tag.and_then(major_of_tag),
+            image_os: tag.and_then(cloudnative_pg_os).map(str::to_string),
             instances: spec["instances"].as_u64(),
             storage_size: text(&spec["storage"]["size"]),
             storage_class: text(&spec["storage"]["storageClass"]),
-            address: text(
-                &service["metadata"]["annotations"]["metallb.universe.tf/loadBalancerIPs"],
-            ),
+            address: super::requested_address(&service["metadata"]["annotations"]),
             server_config: server.to_string(),
             ..Footprint::default()
         })
@@ -267,8 +346,42 @@ impl Backend for CloudnativePg {
         let ns = &new.namespace;
         let backup_now = backup_now(name, ns);
         let mut changes = Vec::new();
+        let os_moves = match (&old.image_os, &new.image_os) {
+            (Some(o), Some(n)) if o != n => Some((o.as_str(), n.as_str())),
+            _ => None,
+        };
+        let major_rises = matches!((old.major, new.major), (Some(o), Some(n)) if n > o);
+        if let Some((o, n)) = os_moves {
+            let reindex = format!(
+                "after every instance runs the new image, rebuild the indexes on text in each database: kubectl cnpg psql {name} -n {ns} -- -d <database> -c 'REINDEX DATABASE <database>' (the kubectl-cnpg plugin)"
+            );
+            changes.push(if major_rises {
+                Change::new(
+                    Impact::DestroysData,
+                    format!("server image OS {o} -> {n} together with a new PostgreSQL major: the in-place upgrade (pg_upgrade) needs the old and the new image on the same OS family, so the upgraded cluster cannot start from its data"),
+                )
+                .step(format!(
+                    "change one thing per render: first the OS at the current major (spec.postgres.version: {}, spec.cloudnativePg.imageName: {})",
+                    old.major.map_or("<current>".to_string(), |m| m.to_string()),
+                    old.major
+                        .and_then(cloudnative_pg_image)
+                        .unwrap_or_else(|| "<the current major's tag on the new OS>".to_string())
+                ))
+                .step(reindex)
+                .step("then raise spec.postgres.version in a render of its own")
+            } else {
+                Change::new(
+                    Impact::ManualStep,
+                    format!("server image OS {o} -> {n}: the operator restarts every instance on the new image, whose glibc sorts text differently; indexes on text columns built under the old rules can return wrong results until rebuilt"),
+                )
+                .step(backup_now.clone())
+                .step("commit the render and wait for the rolling restart")
+                .step(reindex)
+            });
+        }
         if let (Some(o), Some(n)) = (old.major, new.major)
             && n > o
+            && os_moves.is_none()
         {
             changes.push(
                 Change::new(
@@ -351,8 +464,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn images_are_pinned_per_major() {
-        assert!(default_image(PostgresVersion::V16).ends_with(":16.10"));
-        assert!(default_image(PostgresVersion::V15).ends_with(":15.14"));
+    fn an_image_must_name_the_spec_major() {
+        assert!(
+            check_image(
+                "ghcr.io/cloudnative-pg/postgresql:17.11-standard-trixie",
+                17
+            )
+            .is_ok()
+        );
+        assert!(check_image("registry.lan:5000/pg:16.15-minimal-trixie@sha256:ab", 16).is_ok());
+        let wrong = check_image(
+            "ghcr.io/cloudnative-pg/postgresql:16.15-standard-trixie",
+            17,
+        );
+        assert!(wrong.is_err_and(|e| e.contains("runs PostgreSQL 16")));
+        assert!(check_image("registry.lan:5000/pg@sha256:ab", 16).is_err());
+        assert!(check_image("ghcr.io/cloudnative-pg/postgresql:latest", 16).is_err());
+    }
+
+    #[test]
+    fn chart_versions_are_judged_by_the_table() {
+        assert!(matches!(chart_support("0.29.0"), ChartSupport::Current));
+        assert!(matches!(
+            chart_support("0.27.1"),
+            ChartSupport::EndOfLife(_)
+        ));
+        assert!(matches!(chart_support("0.31.0"), ChartSupport::Newer));
+        assert!(matches!(chart_support("0.28.0"), ChartSupport::Refused(_)));
+        assert!(
+            matches!(chart_support("0.23.0"), ChartSupport::Refused(w) if w.contains("lacks fields"))
+        );
+        assert!(matches!(chart_support("0.29.x"), ChartSupport::Refused(_)));
     }
 }

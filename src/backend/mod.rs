@@ -29,6 +29,23 @@ pub struct RenderedApplication {
     pub remedy: &'static str,
 }
 
+/// The name of the file holding the Application that syncs a folder.
+pub const FOLDER_APPLICATION: &str = "folder-application.yaml";
+
+/// The Application that syncs the rendered folder, emitted when the spec
+/// says where the folder lives in git (`spec.argocd.gitRepoURL`).
+pub fn folder_application(cluster: &PostgresCluster) -> Option<RenderedApplication> {
+    cluster.spec.argocd.git_repo_url.as_ref()?;
+    Some(RenderedApplication {
+        field: "/metadata/name",
+        name: format!(
+            "{}/{}-manifests",
+            cluster.spec.argocd.namespace, cluster.metadata.name
+        ),
+        remedy: "the Application that syncs a folder is named <metadata.name>-manifests: rename one of them",
+    })
+}
+
 /// One generated file, before the header and checksums are added.
 #[derive(Debug, Clone)]
 pub struct BackendFile {
@@ -139,6 +156,14 @@ pub(crate) fn text(value: &serde_json::Value) -> Option<String> {
         serde_json::Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
+}
+
+/// The LoadBalancer address a Service's annotations ask MetalLB for: the
+/// current prefix first, as MetalLB reads them; folders rendered before
+/// both were written carry only the deprecated one.
+pub(crate) fn requested_address(annotations: &serde_json::Value) -> Option<String> {
+    text(&annotations["metallb.io/loadBalancerIPs"])
+        .or_else(|| text(&annotations["metallb.universe.tf/loadBalancerIPs"]))
 }
 
 /// Report options written for another backend: they would be silently

@@ -132,7 +132,12 @@ impl Fleet<'_> {
     fn applications_unique(&self, out: &mut Vec<Diagnostic>) {
         let mut first_seen: HashMap<String, (&ValidSpec, &'static str)> = HashMap::new();
         for spec in self.specs {
-            for app in spec.backend.applications(&spec.cluster) {
+            for app in spec
+                .backend
+                .applications(&spec.cluster)
+                .into_iter()
+                .chain(crate::backend::folder_application(&spec.cluster))
+            {
                 match first_seen.get(&app.name) {
                     Some((first, field)) => out.push(self.conflict(
                         Side {

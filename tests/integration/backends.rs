@@ -2,6 +2,7 @@
 //! first; the migration guide is specific to the two specs; and the code
 //! branches on the backend in one place only.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::support::{Workspace, reference_spec, repo_root, spec_with, stderr, stdout};
@@ -82,7 +83,10 @@ fn the_operator_application_comes_first_and_uses_server_side_apply() {
         "https://cloudnative-pg.github.io/charts"
     );
     assert_eq!(app["spec"]["source"]["chart"], "cloudnative-pg");
-    assert_eq!(app["spec"]["source"]["targetRevision"], "0.27.1");
+    assert_eq!(
+        app["spec"]["source"]["targetRevision"],
+        pgrender::versions::DEFAULT_OPERATOR_CHART
+    );
     let options: Vec<&str> = app["spec"]["syncPolicy"]["syncOptions"]
         .as_array()
         .expect("options")
@@ -236,7 +240,13 @@ fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 fn only_the_backend_module_branches_on_the_backend() {
     // Allowed: the backends themselves, the spec that defines the enum, and
     // the migration guide, which is by definition about two named backends.
-    let allowed = ["src/backend/", "src/spec.rs", "src/migrate.rs"];
+    // The version table names both backends' products and sources.
+    let allowed = [
+        "src/backend/",
+        "src/spec.rs",
+        "src/migrate.rs",
+        "src/versions.rs",
+    ];
     let markers = [
         "BitnamiPostgresqlHa",
         "CloudnativePg",
@@ -267,5 +277,88 @@ fn only_the_backend_module_branches_on_the_backend() {
         offenders.is_empty(),
         "backend-specific code outside src/backend/:\n{}",
         offenders.join("\n")
+    );
+}
+
+/// Identifiers of a PromQL expression that name a metric: followed by `{`
+/// or `(`, outside label values, and not an aggregation keyword.
+fn metric_names(expr: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut current = String::new();
+    let mut in_quotes = false;
+    for c in expr.chars() {
+        if c == '"' {
+            in_quotes = !in_quotes;
+            current.clear();
+        } else if in_quotes {
+        } else if c.is_ascii_alphanumeric() || c == '_' {
+            current.push(c);
+        } else {
+            if (c == '{' || c == '(')
+                && !current.is_empty()
+                && !["by", "max", "sum", "time"].contains(&current.as_str())
+            {
+                names.push(current.clone());
+            }
+            current.clear();
+        }
+    }
+    names
+}
+
+#[test]
+fn every_alert_names_only_metrics_its_backends_exporter_exports() {
+    use pgrender::versions::{CLOUDNATIVE_PG_METRICS, POSTGRES_EXPORTER_METRICS};
+    let mut seen = BTreeSet::new();
+    let golden = repo_root().join("tests/golden");
+    for case in std::fs::read_dir(&golden).expect("golden") {
+        let expected = case.expect("case").path().join("expected");
+        for folder in std::fs::read_dir(&expected).expect("expected") {
+            let folder = folder.expect("folder").path();
+            let Ok(text) = std::fs::read_to_string(folder.join("monitoring/prometheus-rule.yaml"))
+            else {
+                continue;
+            };
+            let exporter = if folder.join("cluster.yaml").is_file() {
+                CLOUDNATIVE_PG_METRICS
+            } else {
+                POSTGRES_EXPORTER_METRICS
+            };
+            let rule = &pgrender::yaml::parse_stream(&text).expect("rule")[0];
+            for group in rule["spec"]["groups"].as_array().expect("groups") {
+                for alert in group["rules"].as_array().expect("rules") {
+                    let name = alert["alert"].as_str().expect("alert name");
+                    let expr = alert["expr"].as_str().expect("expr");
+                    for metric in metric_names(expr) {
+                        assert!(
+                            exporter.exported.contains(&metric.as_str())
+                                || pgrender::alerts::KUBERNETES_METRICS.contains(&metric.as_str()),
+                            "{}: {name}: {metric} is exported by neither the exporter ({}) nor Kubernetes",
+                            folder.display(),
+                            exporter.source
+                        );
+                    }
+                    seen.insert((exporter.up, name.to_string()));
+                }
+            }
+        }
+    }
+    for exporter in [CLOUDNATIVE_PG_METRICS, POSTGRES_EXPORTER_METRICS] {
+        for alert in [
+            "PostgresReplicationLag",
+            "PostgresStorageAlmostFull",
+            "PostgresInstanceDown",
+        ] {
+            assert!(
+                seen.contains(&(exporter.up, alert.to_string())),
+                "no golden case renders {alert} for {}",
+                exporter.up
+            );
+        }
+    }
+    assert!(
+        seen.iter()
+            .any(|(_, alert)| alert == "PostgresVolumeAlmostFull"),
+        "no golden case renders the kubelet volume alert"
     );
 }

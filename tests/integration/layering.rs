@@ -8,17 +8,17 @@ use std::path::Path;
 use crate::support::repo_root;
 
 /// Earliest first. A new module must be placed here.
-const LAYERS: [&[&str]; 14] = [
+const LAYERS: [&[&str]; 15] = [
     &[
-        "facts",
         "footprint",
         "names",
         "parallel",
         "plan",
-        "spec",
         "templates",
+        "versions",
         "yaml",
     ],
+    &["facts", "spec"],
     &["diagnostic"],
     &["load"],
     &["alerts"],

@@ -1,0 +1,256 @@
+//! Every version pgrender pins, in one place, with where each fact comes
+//! from. Validation, rendering and the alerts read this table; bumping a
+//! version is one line here plus regenerated golden files.
+//!
+//! Sources (as of 2026-12; the README cites them too):
+//! - CloudNativePG: `docs/src/supported_releases.md` at v1.30.0 (support
+//!   windows, Kubernetes and PostgreSQL ranges); cloudnative-pg/charts tags
+//!   `cloudnative-pg-v<chart>` (chart -> operator); cloudnative-pg/postgres-containers
+//!   README and `docker-bake.hcl` (image flavours, tags, current minors);
+//!   `config/manager/default-monitoring.yaml` (metric names).
+//! - Bitnami postgresql-ha: bitnami/charts `bitnami/postgresql-ha/values.yaml`
+//!   at 12.8.2 and 16.3.4 (image tags), its README "To 16.0.0" (the advisory).
+//! - postgres_exporter: its README and CHANGELOG (metric names, 0.15 and 0.17).
+
+/// One release of the `cloudnative-pg` operator chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperatorChart {
+    pub chart: &'static str,
+    pub operator: &'static str,
+    /// Kubernetes minors the operator supports, oldest and newest.
+    pub kubernetes: (u32, u32),
+    /// The operator's end of life, when it has passed or is announced.
+    pub end_of_life: Option<&'static str>,
+}
+
+/// Known operator charts, oldest first. Every one ships a Cluster CRD with
+/// all the fields pgrender emits.
+pub const OPERATOR_CHARTS: [OperatorChart; 3] = [
+    OperatorChart {
+        chart: "0.27.1",
+        operator: "1.28.1",
+        kubernetes: (1, 35),
+        end_of_life: Some("2026-06-30"),
+    },
+    OperatorChart {
+        chart: "0.28.3",
+        operator: "1.29.1",
+        kubernetes: (1, 36),
+        end_of_life: Some("2026-09-29"),
+    },
+    OperatorChart {
+        chart: "0.29.0",
+        operator: "1.30.0",
+        kubernetes: (1, 36),
+        end_of_life: None,
+    },
+];
+
+/// The operator chart a spec gets when it names none: the newest known.
+pub const DEFAULT_OPERATOR_CHART: &str = "0.29.0";
+
+/// The oldest chart whose Cluster CRD has `probes`, `managed.services` and
+/// `synchronous.dataDurability`, which pgrender emits.
+pub const OLDEST_OPERATOR_CHART_WITH_EMITTED_FIELDS: (u32, u32, u32) = (0, 24, 0);
+
+/// PostgreSQL majors CloudNativePG runs, with the minor pgrender pins.
+pub const CLOUDNATIVE_PG_MINORS: [(u32, &str); 4] =
+    [(15, "15.19"), (16, "16.15"), (17, "17.11"), (18, "18.6")];
+
+/// The image repository of the official CloudNativePG PostgreSQL images.
+pub const CLOUDNATIVE_PG_IMAGE_REPOSITORY: &str = "ghcr.io/cloudnative-pg/postgresql";
+
+/// Image flavour and OS of the default tags: `standard` carries the locales
+/// and extensions (pgvector, pgaudit) a homelab reaches for without the
+/// deprecated Barman-in-core of `system`; `minimal` has no locales beyond C
+/// and POSIX. Trixie is the Debian release the images are built on now.
+pub const CLOUDNATIVE_PG_FLAVOUR: &str = "standard-trixie";
+
+/// `ghcr.io/cloudnative-pg/postgresql:16.15-standard-trixie` for major 16.
+pub fn cloudnative_pg_image(major: u32) -> Option<String> {
+    CLOUDNATIVE_PG_MINORS
+        .iter()
+        .find(|(m, _)| *m == major)
+        .map(|(_, minor)| {
+            format!("{CLOUDNATIVE_PG_IMAGE_REPOSITORY}:{minor}-{CLOUDNATIVE_PG_FLAVOUR}")
+        })
+}
+
+/// A tag's `MAJOR.MINOR` part and the rest: `16.15-standard-trixie`.
+pub fn split_tag(tag: &str) -> (&str, &str) {
+    tag.split_once('-').unwrap_or((tag, ""))
+}
+
+/// The Debian release an official CloudNativePG tag is built on. The bare
+/// `MM.mm` tags (`16.10`) were bullseye images; a tag with a flavour names
+/// its OS last (`16.15-standard-trixie`, `16.15-202608011200-minimal-bookworm`).
+pub fn cloudnative_pg_os(tag: &str) -> Option<&str> {
+    let (version, rest) = split_tag(tag);
+    if !version.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    if rest.is_empty() {
+        return Some("bullseye");
+    }
+    rest.rsplit('-').next()
+}
+
+/// One major of the Bitnami `postgresql-ha` chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BitnamiChart {
+    pub major: u32,
+    /// The last release of this major, whose values.yaml the tests check
+    /// every emitted key against.
+    pub last_release: &'static str,
+    /// `postgresql-repmgr` tag per PostgreSQL major. Pinned, because the
+    /// chart's own tag follows its PostgreSQL major, not the spec's.
+    pub postgres_tags: &'static [(u32, &'static str)],
+    /// The chart's own PostgreSQL major (its `appVersion`).
+    pub default_major: u32,
+    /// Chart majors after Bitnami's 2025 image change verify image names and
+    /// need `global.security.allowInsecureImages` for any other repository.
+    pub has_allow_insecure_images: bool,
+}
+
+pub const BITNAMI_CHARTS: [BitnamiChart; 2] = [
+    BitnamiChart {
+        major: 12,
+        last_release: "12.8.2",
+        // 16: chart 12.8.2's own tag; 15: the tag of the 11.x line, pinned.
+        postgres_tags: &[(16, "16.1.0-debian-11-r19"), (15, "15.4.0-debian-11-r31")],
+        default_major: 16,
+        has_allow_insecure_images: false,
+    },
+    BitnamiChart {
+        major: 16,
+        last_release: "16.3.4",
+        postgres_tags: &[(17, "17.6.0-debian-12-r2")],
+        default_major: 17,
+        has_allow_insecure_images: true,
+    },
+];
+
+/// The security advisory chart 16.0.0 fixes (its README, "To 16.0.0"),
+/// named by the legacy-image warning.
+pub const BITNAMI_ADVISORY_FIXED_IN: &str = "16.0.0";
+
+/// Metric names an exporter exports, with where the list comes from. Only
+/// the names the alerts use are listed; a test checks every alert against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct ExporterMetrics {
+    /// 1 while the exporter reaches PostgreSQL.
+    pub up: &'static str,
+    /// Replay lag of a replica in seconds (0 on the primary).
+    pub replication_lag: &'static str,
+    /// Connections per instance.
+    pub connections: &'static str,
+    /// Size of each database in bytes (label `datname`).
+    pub database_size: &'static str,
+    /// Size of the WAL directory in bytes, where the exporter reports it.
+    pub wal_size: Option<&'static str>,
+    /// Every name above and nothing else: what the exporter really has.
+    #[serde(skip)]
+    pub exported: &'static [&'static str],
+    #[serde(skip)]
+    pub source: &'static str,
+}
+
+/// postgres_exporter as the Bitnami chart runs it (0.15 on 12.x, 0.17 on 16.x).
+pub const POSTGRES_EXPORTER_METRICS: ExporterMetrics = ExporterMetrics {
+    up: "pg_up",
+    replication_lag: "pg_replication_lag_seconds",
+    connections: "pg_stat_activity_count",
+    database_size: "pg_database_size_bytes",
+    wal_size: None,
+    exported: &[
+        "pg_up",
+        "pg_replication_lag_seconds",
+        "pg_stat_activity_count",
+        "pg_database_size_bytes",
+    ],
+    source: "prometheus-community/postgres_exporter collector/{pg_replication,pg_stat_activity,pg_database}.go, 0.15 and 0.17",
+};
+
+/// The exporter built into every CloudNativePG instance.
+pub const CLOUDNATIVE_PG_METRICS: ExporterMetrics = ExporterMetrics {
+    up: "cnpg_collector_up",
+    replication_lag: "cnpg_pg_replication_lag",
+    connections: "cnpg_backends_total",
+    database_size: "cnpg_pg_database_size_bytes",
+    wal_size: Some("cnpg_collector_pg_wal"),
+    exported: &[
+        "cnpg_collector_up",
+        "cnpg_pg_replication_lag",
+        "cnpg_backends_total",
+        "cnpg_pg_database_size_bytes",
+        "cnpg_collector_pg_wal",
+    ],
+    source: "cloudnative-pg/cloudnative-pg config/manager/default-monitoring.yaml and pkg/management/postgres/webserver/metricserver, v1.30.0",
+};
+
+/// `0.29.0` -> (0, 29, 0); anything else (ranges, `latest`) -> None.
+pub fn semver(version: &str) -> Option<(u32, u32, u32)> {
+    let mut parts = version.trim_start_matches('v').split('.');
+    let mut next = || parts.next()?.parse::<u32>().ok();
+    let triple = (next()?, next()?, next()?);
+    parts.next().is_none().then_some(triple)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_operator_chart_is_the_newest_known_and_supported() {
+        let newest = OPERATOR_CHARTS.last().expect("a chart");
+        assert_eq!(newest.chart, DEFAULT_OPERATOR_CHART);
+        assert_eq!(newest.end_of_life, None);
+        let mut sorted = OPERATOR_CHARTS.map(|c| semver(c.chart).expect("x.y.z"));
+        sorted.sort();
+        assert_eq!(
+            sorted,
+            OPERATOR_CHARTS.map(|c| semver(c.chart).expect("x.y.z"))
+        );
+        assert!(sorted[0] >= OLDEST_OPERATOR_CHART_WITH_EMITTED_FIELDS);
+    }
+
+    #[test]
+    fn images_name_minor_flavour_and_os() {
+        assert_eq!(
+            cloudnative_pg_image(18).as_deref(),
+            Some("ghcr.io/cloudnative-pg/postgresql:18.6-standard-trixie")
+        );
+        assert_eq!(cloudnative_pg_image(14), None);
+        assert_eq!(cloudnative_pg_os("16.10"), Some("bullseye"));
+        assert_eq!(cloudnative_pg_os("16.15-standard-trixie"), Some("trixie"));
+        assert_eq!(
+            cloudnative_pg_os("16.15-202608011200-minimal-bookworm"),
+            Some("bookworm")
+        );
+        assert_eq!(cloudnative_pg_os("latest"), None);
+    }
+
+    #[test]
+    fn each_exporter_lists_the_names_it_gives() {
+        for metrics in [POSTGRES_EXPORTER_METRICS, CLOUDNATIVE_PG_METRICS] {
+            let named = [
+                Some(metrics.up),
+                Some(metrics.replication_lag),
+                Some(metrics.connections),
+                Some(metrics.database_size),
+                metrics.wal_size,
+            ];
+            for name in named.into_iter().flatten() {
+                assert!(metrics.exported.contains(&name), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn semver_reads_exact_versions_only() {
+        assert_eq!(semver("0.29.0"), Some((0, 29, 0)));
+        assert_eq!(semver("0.29.x"), None);
+        assert_eq!(semver("0.29"), None);
+        assert_eq!(semver("0.29.0.1"), None);
+    }
+}
