@@ -19,6 +19,9 @@ pub struct ClusterFacts {
     pub password_key: String,
     /// Every key the backend reads from `auth.existingSecret`, with what it is for.
     pub secret_keys: Vec<SecretKey>,
+    /// Whether the roles of `spec.auth.users` share one Secret (pgpool reads
+    /// one, with `;`-separated lists) or have one each (basic-auth).
+    pub users_share_secret: bool,
     /// Type of that Secret (`Opaque`, `kubernetes.io/basic-auth`).
     pub secret_type: &'static str,
     /// Who reads it, for the README ("The chart and the backup job").

@@ -17,7 +17,7 @@ use crate::validate::ValidSpec;
 
 /// Templates every backend shares; each backend brings its own
 /// (`backend::templates`).
-const SHARED_TEMPLATES: [Template; 13] = crate::templates::embedded![
+const SHARED_TEMPLATES: [Template; 14] = crate::templates::embedded![
     "common/namespace.yaml",
     "common/argocd-repository.yaml",
     "common/ip-address-pool.yaml",
@@ -30,6 +30,7 @@ const SHARED_TEMPLATES: [Template; 13] = crate::templates::embedded![
     "common/readme-alerts.md",
     "common/readme-backups.md",
     "common/folder-application.yaml",
+    "common/readme-deploy.md",
     "migration.md",
 ];
 
@@ -153,7 +154,7 @@ pub fn render_spec(
         (
             "network-policy.yaml",
             "common/network-policy.yaml",
-            !cluster.spec.network.allowed_clients.is_empty(),
+            cluster.spec.network.has_policy(),
         ),
         (
             "monitoring/prometheus-rule.yaml",

@@ -347,14 +347,33 @@ pub struct Auth {
     /// passwords. Passwords never appear in the spec or the output.
     #[schemars(length(min = 1, max = 253))]
     pub existing_secret: String,
+    /// Application roles that log in through the service, each with its
+    /// password in an existing Secret (the README lists the keys each backend
+    /// reads). CloudNativePG creates and updates the roles; on Bitnami, pgpool
+    /// admits them and the roles are created in PostgreSQL by hand.
+    pub users: Vec<User>,
 }
 
 impl Default for Auth {
     fn default() -> Self {
         Auth {
             existing_secret: "postgresql-credentials".into(),
+            users: Vec::new(),
         }
     }
+}
+
+/// An application role whose password lives in a Secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct User {
+    /// PostgreSQL role name: lower-case letters, digits and `_`, starting
+    /// with a letter or `_`, at most 63.
+    #[schemars(length(min = 1, max = 63))]
+    pub name: String,
+    /// Secret in the cluster namespace with the role's password.
+    #[schemars(length(min = 1, max = 253))]
+    pub existing_secret: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -406,6 +425,10 @@ pub struct Network {
     pub address_pool: AddressPool,
     /// CIDRs allowed to reach the port (NetworkPolicy and firewall notes).
     pub allowed_clients: Vec<String>,
+    /// Namespaces whose pods may connect from inside the cluster. With a
+    /// NetworkPolicy in place (any allowedClients), no other in-cluster
+    /// client gets through.
+    pub allowed_namespaces: Vec<String>,
 }
 
 impl Default for Network {
@@ -415,7 +438,16 @@ impl Default for Network {
             port: 5432,
             address_pool: AddressPool::default(),
             allowed_clients: vec!["192.168.20.0/24".into()],
+            allowed_namespaces: Vec::new(),
         }
+    }
+}
+
+impl Network {
+    /// Whether a NetworkPolicy restricts who connects: it does as soon as
+    /// any client network or namespace is listed.
+    pub fn has_policy(&self) -> bool {
+        !self.allowed_clients.is_empty() || !self.allowed_namespaces.is_empty()
     }
 }
 

@@ -248,6 +248,20 @@ impl Backend for Bitnami {
                  use oci://registry-1.docker.io/bitnamicharts",
             );
         }
+        if let Some(first) = spec.auth.users.first() {
+            for (i, user) in spec.auth.users.iter().enumerate().skip(1) {
+                if user.existing_secret != first.existing_secret {
+                    report.at_value(
+                        &format!("/spec/auth/users/{i}/existingSecret"),
+                        format!(
+                            "pgpool reads every application role from one Secret (keys `usernames` and `passwords`, `;`-separated): \
+                             name `{}` here too, as spec.auth.users[0] does",
+                            first.existing_secret
+                        ),
+                    );
+                }
+            }
+        }
         let registry = &spec.bitnami.images.registry;
         let registry_ok = !registry.is_empty()
             && registry.bytes().all(|b| {
@@ -338,6 +352,7 @@ impl Backend for Bitnami {
                     value: None,
                 },
             ],
+            users_share_secret: true,
             secret_type: "Opaque",
             secret_readers: "The chart and the backup job",
             entry_pods: "a pgpool pod",

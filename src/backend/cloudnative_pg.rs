@@ -178,6 +178,19 @@ impl Backend for CloudnativePg {
         if let ChartSupport::Refused(why) = chart_support(&operator.chart_version) {
             report.at_value("/spec/cloudnativePg/operator/chartVersion", why);
         }
+        let mut secrets = Vec::new();
+        for (i, user) in spec.auth.users.iter().enumerate() {
+            if secrets.contains(&user.existing_secret.as_str()) {
+                report.at_value(
+                    &format!("/spec/auth/users/{i}/existingSecret"),
+                    format!(
+                        "`{}` is already the Secret of another role: CloudNativePG reads each role's password from a basic-auth Secret of its own (keys `username` = the role, `password`)",
+                        user.existing_secret
+                    ),
+                );
+            }
+            secrets.push(&user.existing_secret);
+        }
         if let Some(image) = &spec.cloudnative_pg.image_name
             && let Err(why) = check_image(image, major)
         {
@@ -250,6 +263,7 @@ impl Backend for CloudnativePg {
                     value: None,
                 },
             ],
+            users_share_secret: false,
             secret_type: "kubernetes.io/basic-auth",
             secret_readers: "The CloudNativePG operator (as `superuserSecret`) and the backup job",
             entry_pods: "the primary PostgreSQL pod",

@@ -15,6 +15,47 @@ pub(super) fn check(cluster: &PostgresCluster, report: &mut Report<'_>) {
     check_backup(cluster, report);
     check_urls(cluster, report);
     check_monitoring(cluster, report);
+    check_users(cluster, report);
+}
+
+/// Roles the backends create or reserve for themselves.
+const RESERVED_ROLES: [&str; 4] = [
+    "postgres",
+    "repmgr",
+    "streaming_replica",
+    "cnpg_metrics_exporter",
+];
+
+fn check_users(c: &PostgresCluster, report: &mut Report<'_>) {
+    let mut seen = std::collections::HashSet::new();
+    for (i, user) in c.spec.auth.users.iter().enumerate() {
+        let name = &user.name;
+        let pointer = format!("/spec/auth/users/{i}/name");
+        let shaped = name.len() <= 63
+            && name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !shaped {
+            report.at_value(&pointer, format!("`{name}` is not a role name pgrender accepts: lower-case letters, digits and `_`, starting with a letter or `_`, at most 63"));
+        } else if name.starts_with("pg_") || RESERVED_ROLES.contains(&name.as_str()) {
+            report.at_value(
+                &pointer,
+                format!("`{name}` is a role the server or the backend owns; choose another name"),
+            );
+        } else if !seen.insert(name.as_str()) {
+            report.at_value(&pointer, format!("role `{name}` is listed twice"));
+        }
+        let secret_pointer = format!("/spec/auth/users/{i}/existingSecret");
+        if let Err(why) = dns_subdomain(&user.existing_secret) {
+            report.at_value(&secret_pointer, why);
+        } else if user.existing_secret == c.spec.auth.existing_secret {
+            report.at_value(&secret_pointer, format!("`{}` is spec.auth.existingSecret, the cluster's own credentials; keep application passwords in a Secret of their own", user.existing_secret));
+        }
+    }
 }
 
 fn check_monitoring(c: &PostgresCluster, report: &mut Report<'_>) {
@@ -133,6 +174,15 @@ fn check_network(c: &PostgresCluster, report: &mut Report<'_>) {
     for (i, text) in net.allowed_clients.iter().enumerate() {
         if let Err(why) = parse_cidr(text) {
             report.at_value(&format!("/spec/network/allowedClients/{i}"), why);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, ns) in net.allowed_namespaces.iter().enumerate() {
+        let pointer = format!("/spec/network/allowedNamespaces/{i}");
+        if let Err(why) = dns_label(ns) {
+            report.at_value(&pointer, why);
+        } else if !seen.insert(ns.as_str()) {
+            report.at_value(&pointer, format!("namespace `{ns}` is listed twice"));
         }
     }
 }

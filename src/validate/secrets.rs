@@ -19,7 +19,15 @@ const SECRET_WORDS: [&str; 7] = [
 ];
 
 /// The one field allowed to mention a secret: it names one, it holds none.
-const ALLOWED: [&str; 1] = ["/spec/auth/existingSecret"];
+/// Fields that name a Secret rather than hold one: the cluster's
+/// credentials and each application role's.
+fn names_a_secret(pointer: &str) -> bool {
+    pointer == "/spec/auth/existingSecret"
+        || pointer
+            .strip_prefix("/spec/auth/users/")
+            .and_then(|rest| rest.strip_suffix("/existingSecret"))
+            .is_some_and(|index| !index.is_empty() && index.bytes().all(|b| b.is_ascii_digit()))
+}
 
 /// Report secret-looking fields and URLs with embedded credentials. Returns
 /// the pointers of the fields reported, so the schema check does not report
@@ -27,7 +35,7 @@ const ALLOWED: [&str; 1] = ["/spec/auth/existingSecret"];
 pub(super) fn check(value: &Value, report: &mut Report<'_>) -> Vec<String> {
     let mut flagged = Vec::new();
     walk(value, &mut |pointer, field, node| {
-        if field.is_some_and(is_secret_name) && !ALLOWED.contains(&pointer) {
+        if field.is_some_and(is_secret_name) && !names_a_secret(pointer) {
             report.at_key(
                 pointer,
                 "secrets are not accepted in a spec (it is committed to git and shown by ArgoCD); \

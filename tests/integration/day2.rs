@@ -374,3 +374,30 @@ fn the_generated_readme_is_a_runbook_for_this_cluster() {
         }
     }
 }
+
+/// The Application the runbook shows is the one pgrender writes when it
+/// knows the repository: same path, same directory settings, same target.
+#[test]
+fn the_runbook_shows_the_folder_application_pgrender_writes() {
+    let folder = repo_root().join("tests/golden/cloudnative-pg-18/expected/postgresql");
+    let written = &pgrender::yaml::parse_stream(
+        &std::fs::read_to_string(folder.join("folder-application.yaml")).expect("written"),
+    )
+    .expect("yaml")[0];
+    let readme = std::fs::read_to_string(folder.join("README.md")).expect("readme");
+    let block = readme
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a yaml block in the runbook");
+    let shown = &pgrender::yaml::parse_stream(block).expect("shown yaml")[0];
+    for field in [
+        "/metadata/name",
+        "/spec/source",
+        "/spec/destination",
+        "/spec/project",
+    ] {
+        assert_eq!(shown.pointer(field), written.pointer(field), "{field}");
+    }
+    assert_eq!(written["spec"]["source"]["directory"]["recurse"], true);
+}
