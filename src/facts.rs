@@ -28,6 +28,9 @@ pub struct ClusterFacts {
     pub secret_readers: &'static str,
     /// What clients' traffic lands on, for the README ("a pgpool pod").
     pub entry_pods: &'static str,
+    /// A database the backend keeps for its own machinery (repmgr's), left
+    /// out of backups.
+    pub internal_database: Option<&'static str>,
     /// Container running PostgreSQL in a server pod.
     pub server_container: &'static str,
     /// Where the metrics come from, for the README ("postgres-exporter runs

@@ -356,6 +356,7 @@ impl Backend for Bitnami {
             secret_type: "Opaque",
             secret_readers: "The chart and the backup job",
             entry_pods: "a pgpool pod",
+            internal_database: Some("repmgr"),
             server_container: "postgresql",
             exporter: "postgres-exporter runs beside each PostgreSQL container",
             scrape_object: "ServiceMonitor",

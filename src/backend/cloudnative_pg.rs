@@ -267,6 +267,7 @@ impl Backend for CloudnativePg {
             secret_type: "kubernetes.io/basic-auth",
             secret_readers: "The CloudNativePG operator (as `superuserSecret`) and the backup job",
             entry_pods: "the primary PostgreSQL pod",
+            internal_database: None,
             server_container: "postgres",
             exporter: "Each instance's built-in CloudNativePG exporter serves the `cnpg_*` metrics",
             scrape_object: "PodMonitor",
