@@ -62,6 +62,36 @@ pub enum Command {
         #[arg(long)]
         allow_destructive: bool,
     },
+    /// Start a new cluster: write a minimal spec, checked against its neighbours.
+    #[command(
+        after_help = "Writes <spec-dir>/NAME.yaml: the fields that make this cluster differ from the defaults \
+        (backend, namespace, address and pool, names that must be unique), with a schema comment for editors. \
+        It is validated alone and together with every spec already in the folder (pool overlaps, names, \
+        namespaces) before anything is written, and an existing file is never overwritten. Unset: the \
+        namespace is NAME, the pool is the reference pool, the address is the pool's first.\n\n\
+        Examples:\n  pgrender init orders --ip 192.168.10.120 --pool 192.168.10.120-192.168.10.125\n  \
+        pgrender init analytics --backend cloudnative-pg --pool 192.168.10.96/29"
+    )]
+    Init {
+        /// metadata.name of the cluster: names the spec file, the output folder and the Helm release.
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// Folder the spec is written to.
+        #[arg(long, value_name = "DIR", default_value = DEFAULT_SPEC_PATH)]
+        spec_dir: PathBuf,
+        /// How the cluster runs: bitnami-postgresql-ha or cloudnative-pg.
+        #[arg(long, value_name = "BACKEND", default_value = "bitnami-postgresql-ha", value_parser = parse_backend)]
+        backend: crate::spec::Backend,
+        /// LoadBalancer address MetalLB assigns (default: the pool's first address).
+        #[arg(long, value_name = "IP")]
+        ip: Option<String>,
+        /// MetalLB address range `a.b.c.d-a.b.c.e` or CIDR (default: 192.168.10.100-192.168.10.110).
+        #[arg(long, value_name = "RANGE")]
+        pool: Option<String>,
+        /// Namespace the cluster runs in (default: NAME).
+        #[arg(long, value_name = "NAMESPACE")]
+        namespace: Option<String>,
+    },
     /// Render in memory and compare with the output on disk (for CI).
     #[command(
         after_help = "Prints a unified diff for every file that differs and lists missing and extra files. \
@@ -156,6 +186,16 @@ pub struct OutRoot {
     pub out_root: PathBuf,
 }
 
+fn parse_backend(text: &str) -> Result<crate::spec::Backend, String> {
+    use crate::spec::Backend;
+    [Backend::BitnamiPostgresqlHa, Backend::CloudnativePg]
+        .into_iter()
+        .find(|b| b.as_str() == text)
+        .ok_or_else(|| {
+            format!("`{text}` is not a backend: bitnami-postgresql-ha or cloudnative-pg")
+        })
+}
+
 /// Parse the process arguments and run; the exit code to return.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -175,9 +215,33 @@ fn report_error(error: &Error) {
             diagnostics.0.len()
         ),
         Error::Destructive { report } => format!("{report}error: {error}\n"),
+        Error::InitRejected(diagnostics) => format!(
+            "{diagnostics}\nerror: {} problem(s) in the spec init would write; nothing was written. \
+             Choose other values (--ip, --pool, --namespace, --backend) or another NAME\n",
+            diagnostics.0.len()
+        ),
         other => format!("error: {other}\n"),
     };
     print_stderr(&text);
+}
+
+fn init(request: crate::init::InitRequest) -> Result<u8, Error> {
+    let created = crate::init::init(&request)?;
+    print_warnings(&created.warnings);
+    let path = created.path.display();
+    let folder = format!("{DEFAULT_OUT_ROOT}/{}", request.name);
+    print_stdout(&format!(
+        "created: {path}
+
+Next:
+  pgrender render {path}
+  git add {path} {folder} && git commit -m \"postgresql: add {}\"
+
+\
+         Before the first sync, create the credentials Secret: {folder}/README.md says how.\n",
+        request.name
+    ))?;
+    Ok(EXIT_OK)
 }
 
 /// Run one command. `Ok` carries the exit code (0, or 1 for drift).
@@ -190,6 +254,21 @@ pub fn run(command: Command) -> Result<u8, Error> {
             allow_destructive,
         } => render(&input.path, &out.out_root, force, allow_destructive),
         Command::Check { input, out } => check(&input.path, &out.out_root),
+        Command::Init {
+            name,
+            spec_dir,
+            backend,
+            ip,
+            pool,
+            namespace,
+        } => init(crate::init::InitRequest {
+            name,
+            spec_dir,
+            backend,
+            namespace,
+            ip,
+            pool,
+        }),
         Command::Validate { input } => validate(&input.path),
         Command::Generate { path } => {
             let env: BTreeMap<String, String> = std::env::vars().collect();

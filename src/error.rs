@@ -73,6 +73,19 @@ pub enum Error {
          Do the steps first (or change the spec back), then render again with --allow-destructive"
     )]
     Destructive { report: String },
+    /// The spec `init` would write is invalid, alone or beside its neighbours.
+    #[error("{0}")]
+    InitRejected(Diagnostics),
+    /// `init NAME` with a NAME that cannot name a cluster.
+    #[error(
+        "`{name}` cannot name a cluster (it names the spec file, the output folder and the Helm release): {why}"
+    )]
+    InitName { name: String, why: String },
+    /// `init` never writes over a file.
+    #[error(
+        "{path} already exists; pgrender init never overwrites a file: edit it, or choose another name"
+    )]
+    SpecExists { path: String },
     /// `migrate-guide` was given specs that do not describe a migration.
     #[error("{0}")]
     NotAMigration(String),

@@ -51,6 +51,7 @@ pub mod error;
 
 pub mod specs;
 
+pub mod init;
 pub mod render;
 
 pub mod cmp;

@@ -29,7 +29,7 @@ const LAYERS: [&[&str]; 15] = [
     &["changes"],
     &["error"],
     &["specs"],
-    &["render"],
+    &["init", "render"],
     &["cmp", "migrate"],
     &["cli"],
 ];

@@ -1,0 +1,257 @@
+//! `pgrender init`: a new, minimal spec, checked against the specs already
+//! in its folder before a byte is written, and never written over a file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::load::SpecFile;
+use crate::spec::{AddressPool, Backend, ClusterSpec};
+use crate::validate::{self, ValidSpec};
+
+/// What the user asked for; unset fields take pgrender's defaults.
+#[derive(Debug, Clone)]
+pub struct InitRequest {
+    pub name: String,
+    pub spec_dir: PathBuf,
+    pub backend: Backend,
+    pub namespace: Option<String>,
+    pub ip: Option<String>,
+    pub pool: Option<String>,
+}
+
+/// What `init` wrote, for the command's report.
+#[derive(Debug)]
+pub struct Created {
+    pub path: PathBuf,
+    pub warnings: Vec<String>,
+}
+
+/// Where the committed schema sits, from the repository root.
+const SCHEMA_PATH: &str = "schemas/pgcluster.schema.json";
+
+/// A YAML scalar: bare when it is plainly a string in YAML, else a JSON
+/// (double-quoted YAML) string, so no value can change the structure.
+fn scalar(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".-/_".contains(&b))
+        && text.parse::<f64>().is_err()
+        && !["true", "false", "null", "yes", "no", "on", "off", "~"]
+            .contains(&text.to_ascii_lowercase().as_str());
+    if plain {
+        text.to_string()
+    } else {
+        serde_json::Value::from(text).to_string()
+    }
+}
+
+/// `../..` from `spec_dir` back to the folder pgrender runs in, when the
+/// folder is a plain relative path; the schema comment then points at the
+/// repository's copy of the schema.
+fn schema_reference(spec_dir: &Path) -> Option<String> {
+    let mut depth = 0;
+    for part in spec_dir.components() {
+        match part {
+            std::path::Component::Normal(_) => depth += 1,
+            std::path::Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    Some(format!("{}{SCHEMA_PATH}", "../".repeat(depth)))
+}
+
+/// The first address of a range (`a-b`) or a CIDR (its network address plus
+/// one), for a LoadBalancer IP the user did not choose.
+fn first_address(pool: &str) -> Option<String> {
+    if let Some((first, _)) = pool.split_once('-') {
+        return Some(first.trim().to_string());
+    }
+    let net: ipnet::Ipv4Net = pool.parse().ok()?;
+    let hosts = net.hosts().next()?;
+    Some(hosts.to_string())
+}
+
+/// The spec text for `request`, given the specs already in its folder.
+pub fn spec_text(request: &InitRequest, others: &[ValidSpec]) -> String {
+    let name = &request.name;
+    let defaults = ClusterSpec::default();
+    let namespace = request.namespace.clone().unwrap_or_else(|| name.clone());
+    let pool = request
+        .pool
+        .clone()
+        .unwrap_or_else(|| AddressPool::default().addresses[0].clone());
+    let ip = request
+        .ip
+        .clone()
+        .or_else(|| first_address(&pool))
+        .unwrap_or_else(|| defaults.network.load_balancer_ip.clone());
+    let mut out = String::new();
+    if let Some(schema) = schema_reference(&request.spec_dir) {
+        out.push_str(&format!("# yaml-language-server: $schema={schema}\n"));
+    }
+    out.push_str(&format!(
+        "# PostgreSQL cluster `{name}`, started with `pgrender init`. Every field not written\n\
+         # here takes its default (README, \"Spec reference\"); `pgrender validate` checks it.\n\
+         apiVersion: {}\nkind: {}\nmetadata:\n  name: {}\nspec:\n  backend: {}\n  namespace: {}\n",
+        crate::spec::API_VERSION,
+        crate::spec::KIND,
+        scalar(name),
+        request.backend.as_str(),
+        scalar(&namespace),
+    ));
+    out.push_str(&format!(
+        "  network:\n    loadBalancerIP: {}\n    addressPool:\n      name: {}\n      addresses:\n        - {}\n",
+        scalar(&ip),
+        scalar(&format!("{name}-pool")),
+        scalar(&pool),
+    ));
+    match request.backend {
+        Backend::BitnamiPostgresqlHa => {
+            // The chart's Application is named per cluster, so a second spec
+            // does not fight the first over it.
+            let application = format!("{name}-cluster");
+            if application != defaults.argocd.application_name {
+                out.push_str(&format!(
+                    "  argocd:\n    applicationName: {}\n",
+                    scalar(&application)
+                ));
+            }
+        }
+        Backend::CloudnativePg => {
+            // The operator is cluster-wide: one spec installs it.
+            let installed = others.iter().any(|s| {
+                s.cluster.spec.backend == Backend::CloudnativePg
+                    && s.cluster.spec.cloudnative_pg.operator.install
+            });
+            if installed {
+                out.push_str(
+                    "  cloudnativePg:\n    operator:\n      install: false   # another spec in this folder installs it\n",
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The valid specs already in `dir` (none when it does not exist yet).
+fn existing_specs(dir: &Path) -> Result<Vec<ValidSpec>, Error> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    match crate::specs::load_specs(dir) {
+        Ok(loaded) => Ok(loaded.specs),
+        Err(Error::NoSpecs { .. }) => Ok(Vec::new()),
+        Err(other) => Err(other),
+    }
+}
+
+/// Write a new spec for `request` after checking it alone and together
+/// with every spec of its folder.
+pub fn init(request: &InitRequest) -> Result<Created, Error> {
+    if let Err(why) = crate::names::dns_label(&request.name) {
+        return Err(Error::InitName {
+            name: request.name.clone(),
+            why,
+        });
+    }
+    let path = request.spec_dir.join(format!("{}.yaml", request.name));
+    let display = path.display().to_string();
+    if path.exists() {
+        return Err(Error::SpecExists { path: display });
+    }
+    let others = existing_specs(&request.spec_dir)?;
+    let text = spec_text(request, &others);
+    let document = crate::yaml::parse_document(&text).map_err(|e| {
+        Error::InitRejected(crate::diagnostic::Diagnostics(vec![
+            crate::diagnostic::Diagnostic {
+                file: display.clone(),
+                pos: e.pos,
+                field: String::new(),
+                message: e.message,
+            },
+        ]))
+    })?;
+    let file = SpecFile {
+        display: display.clone(),
+        file_name: format!("{}.yaml", request.name),
+        document,
+    };
+    let new = validate::check_file(&file).map_err(Error::InitRejected)?;
+    let warnings = new.backend.warnings(&new.cluster);
+    let mut all = others;
+    all.push(new);
+    validate::check_together(&all, Some(&display)).map_err(Error::InitRejected)?;
+    write_new(&path, &text)?;
+    Ok(Created { path, warnings })
+}
+
+/// Write `text` to `path` whole or not at all, and only if nothing is
+/// there: a hidden temporary file, then a hard link, which fails on an
+/// existing name.
+fn write_new(path: &Path, text: &str) -> Result<(), Error> {
+    let io = |source: std::io::Error| Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let temp = dir.join(format!(
+        ".{}.pgrender-init",
+        path.file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    ));
+    let result = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        std::fs::hard_link(&temp, path)
+    })();
+    let _ = std::fs::remove_file(&temp);
+    result.map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists if path.exists() => Error::SpecExists {
+            path: path.display().to_string(),
+        },
+        _ => io(e),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_that_yaml_would_read_as_something_else_are_quoted() {
+        assert_eq!(scalar("orders"), "orders");
+        assert_eq!(scalar("192.168.10.100"), "192.168.10.100");
+        assert_eq!(scalar("10"), "\"10\"");
+        assert_eq!(scalar("yes"), "\"yes\"");
+        assert_eq!(scalar("a: b"), "\"a: b\"");
+        assert_eq!(scalar(""), "\"\"");
+    }
+
+    #[test]
+    fn the_schema_comment_climbs_back_to_the_repository() {
+        assert_eq!(
+            schema_reference(Path::new("kubernetes/specs")).as_deref(),
+            Some("../../schemas/pgcluster.schema.json")
+        );
+        assert_eq!(schema_reference(Path::new("/abs/specs")), None);
+    }
+
+    #[test]
+    fn an_unchosen_address_is_the_pools_first() {
+        assert_eq!(
+            first_address("192.168.10.120-192.168.10.125").as_deref(),
+            Some("192.168.10.120")
+        );
+        assert_eq!(
+            first_address("192.168.10.96/28").as_deref(),
+            Some("192.168.10.97")
+        );
+    }
+}
