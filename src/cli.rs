@@ -187,12 +187,13 @@ pub struct OutRoot {
 }
 
 fn parse_backend(text: &str) -> Result<crate::spec::Backend, String> {
-    use crate::spec::Backend;
-    [Backend::BitnamiPostgresqlHa, Backend::CloudnativePg]
+    let names = crate::backend::NAMES;
+    names
         .into_iter()
         .find(|b| b.as_str() == text)
         .ok_or_else(|| {
-            format!("`{text}` is not a backend: bitnami-postgresql-ha or cloudnative-pg")
+            let known: Vec<&str> = names.iter().map(|b| b.as_str()).collect();
+            format!("`{text}` is not a backend: {}", known.join(" or "))
         })
 }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 use crate::load::SpecFile;
-use crate::spec::{AddressPool, Backend, ClusterSpec};
+use crate::spec::{AddressPool, Backend, ClusterSpec, PostgresCluster};
 use crate::validate::{self, ValidSpec};
 
 /// What the user asked for; unset fields take pgrender's defaults.
@@ -107,31 +107,8 @@ pub fn spec_text(request: &InitRequest, others: &[ValidSpec]) -> String {
         scalar(&format!("{name}-pool")),
         scalar(&pool),
     ));
-    match request.backend {
-        Backend::BitnamiPostgresqlHa => {
-            // The chart's Application is named per cluster, so a second spec
-            // does not fight the first over it.
-            let application = format!("{name}-cluster");
-            if application != defaults.argocd.application_name {
-                out.push_str(&format!(
-                    "  argocd:\n    applicationName: {}\n",
-                    scalar(&application)
-                ));
-            }
-        }
-        Backend::CloudnativePg => {
-            // The operator is cluster-wide: one spec installs it.
-            let installed = others.iter().any(|s| {
-                s.cluster.spec.backend == Backend::CloudnativePg
-                    && s.cluster.spec.cloudnative_pg.operator.install
-            });
-            if installed {
-                out.push_str(
-                    "  cloudnativePg:\n    operator:\n      install: false   # another spec in this folder installs it\n",
-                );
-            }
-        }
-    }
+    let neighbours: Vec<&PostgresCluster> = others.iter().map(|s| &s.cluster).collect();
+    out.push_str(&crate::backend::for_name(request.backend).starter_fields(name, &neighbours));
     out
 }
 

@@ -182,6 +182,17 @@ impl Bitnami {
 }
 
 impl Backend for Bitnami {
+    fn starter_fields(&self, name: &str, _: &[&PostgresCluster]) -> String {
+        // The chart's Application is named per cluster, so a second spec
+        // does not fight the first over it.
+        let application = format!("{name}-cluster");
+        if application == crate::spec::ArgoCd::default().application_name {
+            String::new()
+        } else {
+            format!("  argocd:\n    applicationName: {application}\n")
+        }
+    }
+
     fn applications(&self, cluster: &PostgresCluster) -> Vec<RenderedApplication> {
         let argocd = &cluster.spec.argocd;
         vec![RenderedApplication {

@@ -123,6 +123,18 @@ impl CloudnativePg {
 }
 
 impl Backend for CloudnativePg {
+    fn starter_fields(&self, _: &str, others: &[&PostgresCluster]) -> String {
+        // The operator is cluster-wide: one spec installs it.
+        let installed = others.iter().any(|c| {
+            c.spec.backend == BackendName::CloudnativePg && c.spec.cloudnative_pg.operator.install
+        });
+        if installed {
+            "  cloudnativePg:\n    operator:\n      install: false   # another spec in this folder installs it\n".into()
+        } else {
+            String::new()
+        }
+    }
+
     fn validate(&self, cluster: &PostgresCluster, report: &mut Report<'_>) {
         let spec = &cluster.spec;
         super::reject_foreign_options(

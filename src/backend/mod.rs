@@ -69,6 +69,9 @@ pub trait Backend: Sync + std::fmt::Debug {
     /// Non-fatal notes for stderr (never secrets).
     fn warnings(&self, cluster: &PostgresCluster) -> Vec<String>;
     fn facts(&self, cluster: &PostgresCluster) -> ClusterFacts;
+    /// Lines under `spec:` that a new spec named `name` needs on this
+    /// backend, beside the specs already in its folder (`pgrender init`).
+    fn starter_fields(&self, name: &str, others: &[&PostgresCluster]) -> String;
     /// The ArgoCD Applications this spec renders: no two specs may share one.
     fn applications(&self, cluster: &PostgresCluster) -> Vec<RenderedApplication>;
     /// The backend's own files (Application, values, …) and what its
@@ -196,11 +199,18 @@ pub fn templates() -> impl Iterator<Item = &'static Template> {
 
 /// The dispatch point.
 pub fn for_cluster(cluster: &PostgresCluster) -> &'static dyn Backend {
-    match cluster.spec.backend {
+    for_name(cluster.spec.backend)
+}
+
+pub fn for_name(name: BackendName) -> &'static dyn Backend {
+    match name {
         BackendName::BitnamiPostgresqlHa => &bitnami::Bitnami,
         BackendName::CloudnativePg => &cloudnative_pg::CloudnativePg,
     }
 }
+
+/// Every backend's name, for parsing and help texts.
+pub const NAMES: [BackendName; 2] = [BackendName::BitnamiPostgresqlHa, BackendName::CloudnativePg];
 
 #[cfg(test)]
 mod tests {
