@@ -92,6 +92,21 @@ pub enum Command {
         #[arg(long, value_name = "NAMESPACE")]
         namespace: Option<String>,
     },
+    /// What the pre-commit hooks run: render, then fail if that changed a file or left output unstaged.
+    #[command(
+        after_help = "Renders like `render`, then exits 1 when it wrote or removed a file, or when any file under \
+        the output root is untracked or differs from what is staged (`git status`): a commit never goes in without \
+        the manifests of its specs, not even the first one, whose output folder git does not know yet. The message \
+        names the files and says to `git add` them. Exit 0 when the staged output is current, 2 on errors \
+        (also outside a git work tree).\n\n\
+        Examples:\n  pgrender hook\n  pgrender hook deploy/specs --out-root deploy/apps"
+    )]
+    Hook {
+        #[command(flatten)]
+        input: SpecInput,
+        #[command(flatten)]
+        out: OutRoot,
+    },
     /// Render in memory and compare with the output on disk (for CI).
     #[command(
         after_help = "Prints a unified diff for every file that differs and lists missing and extra files. \
@@ -255,6 +270,7 @@ pub fn run(command: Command) -> Result<u8, Error> {
             allow_destructive,
         } => render(&input.path, &out.out_root, force, allow_destructive),
         Command::Check { input, out } => check(&input.path, &out.out_root),
+        Command::Hook { input, out } => hook(&input.path, &out.out_root),
         Command::Init {
             name,
             spec_dir,
@@ -344,6 +360,53 @@ fn print_stdout(text: &str) -> Result<(), Error> {
 const BATCH: usize = 512;
 
 fn render(path: &Path, out_root: &Path, force: bool, allow_destructive: bool) -> Result<u8, Error> {
+    let (text, _) = render_and_report(path, out_root, force, allow_destructive)?;
+    print_stdout(&text)?;
+    Ok(EXIT_OK)
+}
+
+/// What the pre-commit hooks run: render, then fail (exit 1) when the
+/// render changed a file or when output on disk is not staged, so that a
+/// commit never goes in without the manifests of its specs.
+fn hook(path: &Path, out_root: &Path) -> Result<u8, Error> {
+    let (text, changed) = render_and_report(path, out_root, false, false)?;
+    print_stdout(&text)?;
+    let unstaged = if out_root.exists() {
+        crate::git::unstaged_paths(out_root).map_err(|why| Error::Git { why })?
+    } else {
+        Vec::new()
+    };
+    if !changed && unstaged.is_empty() {
+        return Ok(EXIT_OK);
+    }
+    let mut message = String::new();
+    if changed {
+        message.push_str("pgrender: the render above changed the output; review it.\n");
+    }
+    if !unstaged.is_empty() {
+        message.push_str("pgrender: output files that this commit would not carry as they are:\n");
+        for path in unstaged.iter().take(20) {
+            message.push_str(&format!("  {path}\n"));
+        }
+        if unstaged.len() > 20 {
+            message.push_str(&format!("  ... and {} more\n", unstaged.len() - 20));
+        }
+    }
+    message.push_str(&format!(
+        "pgrender: run `git add {}` and commit again\n",
+        out_root.display()
+    ));
+    print_stderr(&message);
+    Ok(EXIT_DRIFT)
+}
+
+/// Render and say what happened; also whether any folder was written.
+fn render_and_report(
+    path: &Path,
+    out_root: &Path,
+    force: bool,
+    allow_destructive: bool,
+) -> Result<(String, bool), Error> {
     let loaded = load_specs(path)?;
     print_warnings(&loaded.warnings);
     let options = options_for(out_root);
@@ -395,6 +458,7 @@ fn render(path: &Path, out_root: &Path, force: bool, allow_destructive: bool) ->
         return Err(Error::Destructive { report });
     }
     text.push_str(&report);
+    let mut changed = false;
     for batch in loaded.specs.chunks(BATCH) {
         let plans = render_plans(batch, &renderer, &options)?;
         for outcome in writer.write(&plans)? {
@@ -403,6 +467,7 @@ fn render(path: &Path, out_root: &Path, force: bool, allow_destructive: bool) ->
                 WriteOutcome::Updated(d) => ("updated", d),
                 WriteOutcome::Unchanged(d) => ("unchanged", d),
             };
+            changed |= verb != "unchanged";
             text.push_str(&format!("{verb}: {}\n", dir.display()));
         }
     }
@@ -417,8 +482,7 @@ fn render(path: &Path, out_root: &Path, force: bool, allow_destructive: bool) ->
             }
         }
     }
-    print_stdout(&text)?;
-    Ok(EXIT_OK)
+    Ok((text, changed))
 }
 
 /// With new folders in the plan, every orphan folder reads as a rename.

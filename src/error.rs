@@ -76,6 +76,11 @@ pub enum Error {
     /// The spec `init` would write is invalid, alone or beside its neighbours.
     #[error("{0}")]
     InitRejected(Diagnostics),
+    /// The pre-commit hook could not ask git about the output.
+    #[error(
+        "cannot tell which output files are staged ({why}); `pgrender hook` runs inside a git work tree"
+    )]
+    Git { why: String },
     /// `init NAME` with a NAME that cannot name a cluster.
     #[error(
         "`{name}` cannot name a cluster (it names the spec file, the output folder and the Helm release): {why}"

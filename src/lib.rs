@@ -22,6 +22,7 @@
 
 // Leaves: rules and types that depend on nothing else in the crate.
 pub mod footprint;
+pub mod git;
 pub mod names;
 pub mod parallel;
 pub mod plan;

@@ -584,28 +584,3 @@ fn dockerfile_is_multi_stage_static_and_non_root() {
         "runs as ArgoCD's uid"
     );
 }
-
-#[test]
-fn pre_commit_hooks_run_render_and_check() {
-    let hooks =
-        docs(&std::fs::read_to_string(repo_root().join(".pre-commit-hooks.yaml")).expect("hooks"))
-            .remove(0);
-    let entries: Vec<(&str, &str)> = hooks
-        .as_array()
-        .expect("list")
-        .iter()
-        .map(|h| {
-            (
-                h["id"].as_str().expect("id"),
-                h["entry"].as_str().expect("entry"),
-            )
-        })
-        .collect();
-    assert_eq!(
-        entries,
-        [
-            ("pgrender-render", "pgrender render"),
-            ("pgrender-check", "pgrender check")
-        ]
-    );
-}

@@ -11,6 +11,7 @@ use crate::support::repo_root;
 const LAYERS: [&[&str]; 15] = [
     &[
         "footprint",
+        "git",
         "names",
         "parallel",
         "plan",

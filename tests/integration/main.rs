@@ -13,6 +13,7 @@ mod envtest;
 mod golden;
 mod layering;
 mod output_valid;
+mod precommit;
 mod properties;
 mod restore;
 mod supply_chain;
