@@ -584,3 +584,100 @@ fn dockerfile_is_multi_stage_static_and_non_root() {
         "runs as ArgoCD's uid"
     );
 }
+
+/// The argo-cd Helm chart values install the same sidecar with the same
+/// plugin as the Kustomize component: one container definition, mounts at
+/// the same paths, the plugin config from the same spec.
+#[test]
+fn helm_values_install_what_the_kustomize_component_installs() {
+    let values = one_doc("helm-values.yaml");
+    let patch = one_doc("repo-server-patch.yaml");
+    let kustomization = one_doc("kustomization.yaml");
+    let plugin = one_doc("plugin.yaml");
+
+    // The plugin: the chart names it by its key and writes `spec` as given.
+    let plugins = &values["configs"]["cmp"]["plugins"];
+    let name = plugin["metadata"]["name"].as_str().expect("plugin name");
+    assert_eq!(values["configs"]["cmp"]["create"], true);
+    assert_eq!(
+        plugins[name], plugin["spec"],
+        "configs.cmp.plugins.{name} is plugin.yaml's spec"
+    );
+
+    // The container: identical but for the image (kustomize rewrites it) and
+    // the volume carrying the plugin config.
+    let mut helm = values["repoServer"]["extraContainers"][0].clone();
+    let mut kustomize = patch["spec"]["template"]["spec"]["containers"][0].clone();
+    let image = &kustomization["images"][0];
+    assert_eq!(
+        helm["image"].as_str(),
+        Some(
+            format!(
+                "{}:{}",
+                image["newName"].as_str().expect("newName"),
+                image["newTag"].as_str().expect("newTag")
+            )
+            .as_str()
+        )
+    );
+    let config_mount = |container: &Value| {
+        container["volumeMounts"]
+            .as_array()
+            .expect("mounts")
+            .iter()
+            .find(|m| m["mountPath"] == "/home/argocd/cmp-server/config/plugin.yaml")
+            .cloned()
+            .expect("the plugin config mount")
+    };
+    let (helm_config, kustomize_config) = (config_mount(&helm), config_mount(&kustomize));
+    assert_eq!(
+        helm_config["subPath"].as_str(),
+        Some(format!("{name}.yaml").as_str()),
+        "the chart's key for the plugin"
+    );
+    let volume_of = |volumes: &Value, mount: &Value| {
+        volumes
+            .as_array()
+            .expect("volumes")
+            .iter()
+            .find(|v| v["name"] == mount["name"])
+            .cloned()
+            .expect("the mount's volume")
+    };
+    assert_eq!(
+        volume_of(&values["repoServer"]["volumes"], &helm_config)["configMap"]["name"],
+        "argocd-cmp-cm"
+    );
+    let kustomize_volume = volume_of(
+        &patch["spec"]["template"]["spec"]["volumes"],
+        &kustomize_config,
+    );
+    let configmap = one_doc("configmap.yaml");
+    assert_eq!(
+        kustomize_volume["configMap"]["name"],
+        configmap["metadata"]["name"]
+    );
+    for container in [&mut helm, &mut kustomize] {
+        let map = container.as_object_mut().expect("container");
+        map.shift_remove("image");
+        for mount in map["volumeMounts"].as_array_mut().expect("mounts") {
+            if mount["mountPath"] == "/home/argocd/cmp-server/config/plugin.yaml" {
+                *mount = Value::from("plugin config");
+            }
+        }
+    }
+    assert_eq!(helm, kustomize, "the sidecar container differs");
+    // The other volumes the container mounts are the same.
+    let tmp = |volumes: &Value| {
+        volumes
+            .as_array()
+            .expect("volumes")
+            .iter()
+            .find(|v| v["name"] == "pgrender-tmp")
+            .cloned()
+    };
+    assert_eq!(
+        tmp(&values["repoServer"]["volumes"]),
+        tmp(&patch["spec"]["template"]["spec"]["volumes"])
+    );
+}
