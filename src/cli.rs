@@ -26,11 +26,12 @@ pub const EXIT_ERROR: u8 = 2;
     name = "pgrender",
     version,
     about = "Render a PostgresCluster spec into the GitOps manifests of a PostgreSQL HA service (ArgoCD, Helm, MetalLB, backups)",
-    long_about = "Render a PostgresCluster spec into the GitOps manifests of a PostgreSQL HA service.\n\n\
-        pgrender is offline and deterministic: the same spec gives the same bytes on every machine.\n\
-        Specs live in kubernetes/specs/, output in kubernetes/applications/<metadata.name>/.",
-    after_help = "Exit codes: 0 ok, 1 drift found by `check`, 2 any error.\n\n\
-        Examples:\n  pgrender render                 render kubernetes/specs into kubernetes/applications\n  \
+    // One help text for -h and --help: no long_about, everything else after it.
+    after_help = "pgrender is offline and deterministic: the same spec gives the same bytes on every machine. \
+        Specs live in kubernetes/specs/, output in kubernetes/applications/<metadata.name>/.\n\n\
+        Exit codes: 0 ok, 1 drift found by `check`, 2 any error.\n\n\
+        Examples:\n  pgrender init orders            start a new cluster spec in kubernetes/specs\n  \
+        pgrender render                 render kubernetes/specs into kubernetes/applications\n  \
         pgrender check                  fail (exit 1) if the committed output is stale\n  \
         pgrender validate my-spec.yaml  report every problem in a spec"
 )]
@@ -151,6 +152,7 @@ pub enum Command {
         Example:\n  pgrender discover"
     )]
     Discover {
+        /// Folder to search for spec files (as ArgoCD runs it: the application's source directory).
         #[arg(value_name = "PATH", default_value = ".")]
         path: PathBuf,
     },
@@ -421,7 +423,7 @@ fn render_and_report(
         )?,
     );
     let mut text = String::new();
-    for note in notes {
+    for note in loaded.notes.iter().chain(&notes) {
         text.push_str(&format!("note: {note}\n"));
     }
     let renderer = renderer();
@@ -548,11 +550,44 @@ fn check(path: &Path, out_root: &Path) -> Result<u8, Error> {
     let mut buffer = changes::report(&changes, true).into_bytes();
     output::print_drift(&mut buffer, &drift).expect("writing to memory cannot fail");
     print_stdout(&String::from_utf8_lossy(&buffer))?;
-    print_stderr(&format!(
-        "drift: {} file(s) differ from the specs; run `pgrender render` and commit the result\n",
-        drift.len()
-    ));
+    print_stderr(&drift_advice(out_root, &loaded.specs, &drift)?);
     Ok(EXIT_DRIFT)
+}
+
+/// What fixes the drift `check` found: the plain render, or first what
+/// stops it (a folder render would refuse, an orphan it never deletes).
+fn drift_advice(
+    out_root: &Path,
+    specs: &[ValidSpec],
+    drift: &[output::Drift],
+) -> Result<String, Error> {
+    let mut first = Vec::new();
+    for spec in specs {
+        if let Some(why) = output::render_would_refuse(&out_root.join(&spec.cluster.metadata.name))?
+        {
+            first.push(why);
+        }
+    }
+    for d in drift {
+        if let output::Drift::Orphan { path } = d {
+            first.push(format!(
+                "{}: no spec renders it any more and render never deletes a whole folder; delete it (git rm -r {})",
+                path.display(),
+                path.display()
+            ));
+        }
+    }
+    let mut text = format!("drift: {} file(s) differ from the specs; ", drift.len());
+    if first.is_empty() {
+        text.push_str("run `pgrender render` and commit the result\n");
+    } else {
+        text.push_str("first fix what `pgrender render` cannot:\n");
+        for item in &first {
+            text.push_str(&format!("  - {item}\n"));
+        }
+        text.push_str("then run `pgrender render` and commit the result\n");
+    }
+    Ok(text)
 }
 
 fn validate(path: &Path) -> Result<u8, Error> {

@@ -85,8 +85,24 @@ pub fn apply(document: &mut Value, overrides: &[Override]) {
     }
 }
 
+/// Values that cannot be sensitive, so a message may repeat them: numbers,
+/// booleans, IP addresses, CIDRs and address ranges.
+fn is_plainly_public(value: &Value) -> bool {
+    let text = match value {
+        Value::Number(_) | Value::Bool(_) => return true,
+        Value::String(s) => s.trim(),
+        _ => return false,
+    };
+    let ip = |t: &str| t.trim().parse::<std::net::IpAddr>().is_ok();
+    text.parse::<f64>().is_ok()
+        || ip(text)
+        || text.parse::<ipnet::IpNet>().is_ok()
+        || text.split_once('-').is_some_and(|(a, b)| ip(a) && ip(b))
+}
+
 /// Diagnostics about overridden fields name the parameter, and never repeat
-/// its value (ArgoCD shows stderr in its UI; a value may be sensitive).
+/// its value (ArgoCD shows stderr in its UI; a value may be sensitive),
+/// unless the value is plainly public (an address, a number).
 pub fn mask(diagnostics: &mut [Diagnostic], overrides: &[Override]) {
     for d in diagnostics.iter_mut() {
         for o in overrides
@@ -97,7 +113,7 @@ pub fn mask(diagnostics: &mut [Diagnostic], overrides: &[Override]) {
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            if !text.is_empty() {
+            if !text.is_empty() && !is_plainly_public(&o.value) {
                 d.message = d.message.replace(&text, "<hidden>");
             }
             d.message.push_str(&format!(" (value set by {})", o.origin));
@@ -108,6 +124,22 @@ pub fn mask(diagnostics: &mut [Diagnostic], overrides: &[Override]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_values_that_cannot_be_secret_are_shown() {
+        for shown in [
+            "10.0.0.1",
+            "192.168.10.96/28",
+            "192.168.10.1-192.168.10.9",
+            "3",
+        ] {
+            assert!(is_plainly_public(&Value::from(shown)), "{shown}");
+        }
+        assert!(is_plainly_public(&Value::Bool(true)));
+        for hidden in ["registry.lan", "s3cr3t", "10.0.0.1:5432@x"] {
+            assert!(!is_plainly_public(&Value::from(hidden)), "{hidden}");
+        }
+    }
 
     #[test]
     fn text_is_typed_by_the_schema() {

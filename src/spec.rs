@@ -282,6 +282,10 @@ pub struct Images {
     /// `bitnamilegacy` in 2025; point this at your own mirror if you keep one.
     #[schemars(length(min = 1))]
     pub namespace: String,
+    /// You know the images come from the frozen `docker.io/bitnamilegacy`:
+    /// `check`, `validate` and the plugin stop warning about it (`render`
+    /// still says it, as a note).
+    pub acknowledge_legacy: bool,
 }
 
 impl Default for Images {
@@ -289,6 +293,7 @@ impl Default for Images {
         Images {
             registry: "docker.io".into(),
             namespace: "bitnamilegacy".into(),
+            acknowledge_legacy: false,
         }
     }
 }

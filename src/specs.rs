@@ -18,6 +18,8 @@ pub const DEFAULT_SPEC_PATH: &str = "kubernetes/specs";
 pub struct Loaded {
     pub specs: Vec<ValidSpec>,
     pub warnings: Vec<String>,
+    /// Warnings the specs acknowledged; only `render` says them.
+    pub notes: Vec<String>,
 }
 
 /// How specs are loaded beyond the defaults (the ArgoCD plugin uses these).
@@ -105,14 +107,24 @@ pub fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Err
         return Err(Error::NoSpecs { path: shown });
     }
     let mut warnings: Vec<String> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
     for spec in &specs {
         for warning in spec.backend.warnings(&spec.cluster) {
             if !warnings.contains(&warning) {
                 warnings.push(warning);
             }
         }
+        for note in spec.backend.notes(&spec.cluster) {
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+        }
     }
-    Ok(Loaded { specs, warnings })
+    Ok(Loaded {
+        specs,
+        warnings,
+        notes,
+    })
 }
 
 /// The folder whose specs are rendered together with `file`: the default

@@ -227,7 +227,7 @@ fn index_positions(text: &str) -> Result<Places, YamlError> {
     let mut aliases = 0usize;
 
     for item in Parser::new_from_str(text) {
-        let (event, span) = item.map_err(|e| scan_error(&e))?;
+        let (event, span) = item.map_err(|e| scan_error(&e, text))?;
         let pos = Pos {
             line: span.start.line(),
             column: span.start.col() + 1,
@@ -344,15 +344,95 @@ fn place_node(
     }
 }
 
-fn scan_error(e: &ScanError) -> YamlError {
+fn scan_error(e: &ScanError, text: &str) -> YamlError {
     let marker = e.marker();
+    let info = e.info();
+    let about_indentation = [
+        "did not find expected key",
+        "comment intercepting the multiline text",
+        "mapping values are not allowed",
+        "did not find expected '-' indicator",
+    ]
+    .iter()
+    .any(|m| info.contains(m));
+    if about_indentation && let Some((pos, hint)) = indentation_hint(text, marker.line()) {
+        return YamlError::at(pos, format!("invalid YAML: {hint}"));
+    }
     YamlError::at(
         Pos {
             line: marker.line(),
             column: marker.col() + 1,
         },
-        format!("invalid YAML: {}", e.info()),
+        format!("invalid YAML: {info}"),
     )
+}
+
+/// What is wrong with the indentation at (or just after) line `near`, in
+/// the author's terms: the parser's own words ("did not find expected key")
+/// name none of the lines involved.
+fn indentation_hint(text: &str, near: usize) -> Option<(Pos, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let content = |l: &&str| {
+        let t = l.trim_start();
+        !t.is_empty() && !t.starts_with('#')
+    };
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let key = |l: &str| {
+        let t = l.trim_start().trim_start_matches("- ");
+        t.split(':').next().unwrap_or(t).trim().to_string()
+    };
+    // The parser may stop at a comment or blank line before the culprit.
+    let at = (near.saturating_sub(1)..lines.len()).find(|&i| content(&lines[i]))?;
+    let line = lines[at];
+    let here = indent(line);
+    let before: Vec<&str> = lines[..at].iter().copied().filter(content).collect();
+    let above = *before.last()?;
+    let above_indent = indent(above);
+    let pos = Pos {
+        line: at + 1,
+        column: here + 1,
+    };
+    let name = key(line);
+    let spaces = |n: usize| {
+        if n == 1 {
+            "1 space".to_string()
+        } else {
+            format!("{n} spaces")
+        }
+    };
+    if here > above_indent {
+        return Some((
+            pos,
+            format!(
+                "`{name}` is indented by {}, deeper than `{}` above it ({above_indent}), which already has a value; \
+                 keys of one mapping start in the same column, and a nested mapping needs its parent key to end with `:`",
+                spaces(here),
+                key(above)
+            ),
+        ));
+    }
+    // The columns a key here could belong to: the line above, then each
+    // shallower line further up (its parents).
+    let mut columns = vec![above_indent];
+    for l in before.iter().rev() {
+        let i = indent(l);
+        if i < *columns.last()? {
+            columns.push(i);
+        }
+    }
+    if columns.contains(&here) {
+        return None;
+    }
+    let choices: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
+    Some((
+        pos,
+        format!(
+            "`{name}` is indented by {}, which lines up with no mapping above it; \
+             the keys above start after {} spaces: indent it like the mapping it belongs to",
+            spaces(here),
+            choices.join(", ")
+        ),
+    ))
 }
 
 /// Escape one JSON Pointer segment (RFC 6901).

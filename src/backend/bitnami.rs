@@ -123,6 +123,30 @@ fn version_unavailable(major: u32, profile: &BitnamiChart) -> String {
     )
 }
 
+/// The warning about frozen legacy images, when the spec pulls them.
+fn legacy_image_warning(cluster: &PostgresCluster) -> Option<String> {
+    let spec = &cluster.spec;
+    let images = &spec.bitnami.images;
+    if images.registry != "docker.io" || images.namespace != "bitnamilegacy" {
+        return None;
+    }
+    let mut warning = String::from(
+        "images come from docker.io/bitnamilegacy, which Bitnami froze in 2025: they get no security updates.",
+    );
+    let old_chart = chart_major(&spec.bitnami.chart.target_revision)
+        .zip(crate::versions::semver(BITNAMI_ADVISORY_FIXED_IN).map(|v| v.0))
+        .is_some_and(|(chart, fixed)| chart < fixed);
+    if old_chart {
+        warning.push_str(&format!(
+            " Chart {} also predates the security advisory fixed in chart {BITNAMI_ADVISORY_FIXED_IN} \
+             (the chart's README, \"To {BITNAMI_ADVISORY_FIXED_IN}\").",
+            spec.bitnami.chart.target_revision
+        ));
+    }
+    warning.push_str(" Mirror them (spec.bitnami.images) or plan the move to CloudNativePG.");
+    Some(warning)
+}
+
 /// `oci://host/path` -> `host/path`, as ArgoCD wants Helm OCI repositories.
 fn argocd_repo_url(repo_url: &str) -> (&str, bool) {
     match repo_url.strip_prefix("oci://") {
@@ -273,6 +297,12 @@ impl Backend for Bitnami {
                 }
             }
         }
+        if spec.bitnami.images.acknowledge_legacy && legacy_image_warning(cluster).is_none() {
+            report.at_value(
+                "/spec/bitnami/images/acknowledgeLegacy",
+                "the images do not come from docker.io/bitnamilegacy, so there is nothing to acknowledge; remove it",
+            );
+        }
         let registry = &spec.bitnami.images.registry;
         let registry_ok = !registry.is_empty()
             && registry.bytes().all(|b| {
@@ -302,26 +332,20 @@ impl Backend for Bitnami {
     }
 
     fn warnings(&self, cluster: &PostgresCluster) -> Vec<String> {
-        let spec = &cluster.spec;
-        let images = &spec.bitnami.images;
-        if images.registry != "docker.io" || images.namespace != "bitnamilegacy" {
+        if cluster.spec.bitnami.images.acknowledge_legacy {
             return Vec::new();
         }
-        let mut warning = String::from(
-            "images come from docker.io/bitnamilegacy, which Bitnami froze in 2025: they get no security updates.",
-        );
-        let old_chart = chart_major(&spec.bitnami.chart.target_revision)
-            .zip(crate::versions::semver(BITNAMI_ADVISORY_FIXED_IN).map(|v| v.0))
-            .is_some_and(|(chart, fixed)| chart < fixed);
-        if old_chart {
-            warning.push_str(&format!(
-                " Chart {} also predates the security advisory fixed in chart {BITNAMI_ADVISORY_FIXED_IN} \
-                 (the chart's README, \"To {BITNAMI_ADVISORY_FIXED_IN}\").",
-                spec.bitnami.chart.target_revision
-            ));
+        legacy_image_warning(cluster).into_iter().collect()
+    }
+
+    fn notes(&self, cluster: &PostgresCluster) -> Vec<String> {
+        if !cluster.spec.bitnami.images.acknowledge_legacy {
+            return Vec::new();
         }
-        warning.push_str(" Mirror them (spec.bitnami.images) or plan the move to CloudNativePG.");
-        vec![warning]
+        legacy_image_warning(cluster)
+            .map(|w| format!("{w} (acknowledged by spec.bitnami.images.acknowledgeLegacy)"))
+            .into_iter()
+            .collect()
     }
 
     fn facts(&self, cluster: &PostgresCluster) -> ClusterFacts {

@@ -68,6 +68,10 @@ pub trait Backend: Sync + std::fmt::Debug {
     fn validate(&self, cluster: &PostgresCluster, report: &mut Report<'_>);
     /// Non-fatal notes for stderr (never secrets).
     fn warnings(&self, cluster: &PostgresCluster) -> Vec<String>;
+    /// Warnings the spec acknowledged: `render` still says them, as notes.
+    fn notes(&self, _: &PostgresCluster) -> Vec<String> {
+        Vec::new()
+    }
     fn facts(&self, cluster: &PostgresCluster) -> ClusterFacts;
     /// Lines under `spec:` that a new spec named `name` needs on this
     /// backend, beside the specs already in its folder (`pgrender init`).

@@ -101,6 +101,21 @@ fn parse_checksums(text: &str) -> Option<BTreeMap<String, String>> {
 /// (see `write`), and holds nothing a person could lose.
 const EMPTY_FILE_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
+/// Why `render` (without `--force`) would refuse to replace the folder
+/// `dir`, for `check`'s advice; `None` when it would write it.
+pub fn render_would_refuse(dir: &Path) -> Result<Option<String>, OutputError> {
+    let Some(existing) = read_existing(dir)? else {
+        return Ok(None);
+    };
+    match check_owned(dir, &existing, false) {
+        Ok(_) => Ok(None),
+        Err(OutputError::Refused { path, message }) => {
+            Ok(Some(format!("{}: {message}", path.display())))
+        }
+        Err(other) => Err(other),
+    }
+}
+
 /// Refuse to replace a folder pgrender does not own: files not listed in
 /// its CHECKSUMS, or (without `force`) generated files edited by hand.
 /// Files left empty by a power cut are not edits; the returned note says

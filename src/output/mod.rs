@@ -6,6 +6,7 @@ mod existing;
 mod write;
 
 pub use check::{Drift, compare, orphans, print_drift, read_folder};
+pub use existing::render_would_refuse;
 pub use write::{WriteOutcome, Writer};
 
 use std::collections::BTreeMap;

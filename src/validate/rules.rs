@@ -262,9 +262,42 @@ pub(crate) fn cron_schedule(text: &str) -> Result<(), String> {
             "`{text}` has day of week `{seven}`; Kubernetes' cron parser takes 0-6 (0 is Sunday) or SUN-SAT"
         ));
     }
+    if let Some(why) = out_of_range(&fields) {
+        return Err(format!("`{text}`: {why}"));
+    }
     croner::Cron::from_str(text)
         .map(|_| ())
         .map_err(|e| format!("`{text}` is not a valid cron schedule: {e}"))
+}
+
+/// The fields of a schedule with the values each takes.
+const CRON_FIELDS: [(&str, u32, u32); 5] = [
+    ("minute", 0, 59),
+    ("hour", 0, 23),
+    ("day of month", 1, 31),
+    ("month", 1, 12),
+    ("day of week", 0, 6),
+];
+
+/// The first number outside its field's range, said in the field's terms
+/// (croner only says "Number out of bounds"). Steps (`*/15`) are counts,
+/// not values, and are left to croner.
+fn out_of_range(fields: &[&str]) -> Option<String> {
+    for (field, (name, min, max)) in fields.iter().zip(CRON_FIELDS) {
+        for part in field.split(',') {
+            let values = part.split('/').next().unwrap_or(part);
+            for number in values.split('-') {
+                if let Ok(n) = number.parse::<u32>()
+                    && !(min..=max).contains(&n)
+                {
+                    return Some(format!(
+                        "{name} {n} is out of range: the {name} field takes {min}-{max}"
+                    ));
+                }
+            }
+        }
+    }
+    None
 }
 
 /// The last day of the week Kubernetes' cron parser takes (6 = Saturday).
@@ -358,6 +391,20 @@ mod tests {
                 .contains("L, W or #")
         );
         assert!(cron_schedule("0 2 * JUL WED").is_ok());
+    }
+
+    #[test]
+    fn cron_values_out_of_range_name_their_field() {
+        let hour = cron_schedule("0 25 * * *").expect_err("hour 25");
+        assert_eq!(
+            hour,
+            "`0 25 * * *`: hour 25 is out of range: the hour field takes 0-23"
+        );
+        let minute = cron_schedule("5,61 2 * * *").expect_err("minute 61");
+        assert!(minute.contains("minute 61"), "{minute}");
+        let month = cron_schedule("0 2 1 10-13 *").expect_err("month 13");
+        assert!(month.contains("month 13"), "{month}");
+        assert!(cron_schedule("*/15 2 * * *").is_ok());
     }
 
     #[test]

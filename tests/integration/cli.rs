@@ -5,7 +5,7 @@
 
 use std::process::{Command, Stdio};
 
-use crate::support::{Workspace, reference_spec, spec_with, stderr, stdout};
+use crate::support::{Workspace, reference_spec, repo_root, spec_with, stderr, stdout};
 
 #[test]
 fn every_generated_file_names_tool_and_spec_without_timestamp() {
@@ -145,4 +145,53 @@ fn render_with_stdin_stdout_and_stderr_closed_writes_the_same_tree() {
         .expect("run sh");
     assert_eq!(o.status.code(), Some(0), "{:?}", o.status);
     assert_eq!(ws.out(), expected);
+}
+
+/// `-h` and `--help` print the same text, for pgrender and every command,
+/// and every argument is described.
+#[test]
+fn short_and_long_help_are_the_same_text() {
+    let root = repo_root();
+    let top = crate::support::pgrender(&root, &["--help"]);
+    let commands: Vec<String> = stdout(&top)
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() >= 10, "{commands:?}");
+    for command in std::iter::once(None).chain(commands.iter().map(Some)) {
+        let args = |flag: &'static str| -> Vec<&str> {
+            command
+                .map(|c| c.as_str())
+                .into_iter()
+                .chain([flag])
+                .collect()
+        };
+        let short = crate::support::pgrender(&root, &args("-h"));
+        let long = crate::support::pgrender(&root, &args("--help"));
+        assert_eq!(
+            stdout(&short),
+            stdout(&long),
+            "pgrender {command:?}: -h and --help differ"
+        );
+        for line in stdout(&long)
+            .lines()
+            .skip_while(|l| !l.starts_with("Arguments:"))
+            .skip(1)
+            .take_while(|l| !l.is_empty())
+            .filter(|l| l.starts_with("  [") || l.starts_with("  <"))
+        {
+            let described = line
+                .trim_start()
+                .split_once("  ")
+                .is_some_and(|(_, d)| !d.trim().starts_with("[default"));
+            assert!(
+                described,
+                "pgrender {command:?}: argument without a description: {line}"
+            );
+        }
+    }
 }

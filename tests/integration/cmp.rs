@@ -213,6 +213,18 @@ fn map_parameter_sets_spec_fields_through_validation() {
         stderr(&o)
     );
 
+    // An address cannot be a secret: the message shows it, so it can be fixed.
+    let ip = r#"[{"map":{"spec.network.loadBalancerIP":"10.0.0.5"},"name":"overrides"}]"#;
+    let o = argocd(
+        &specs_dir(&ws),
+        &["generate"],
+        &[("ARGOCD_APP_PARAMETERS", ip)],
+    );
+    assert_failed_cleanly(
+        &o,
+        "spec.network.loadBalancerIP: 10.0.0.5 is outside the address pool (192.168.10.100-192.168.10.110); MetalLB would never assign it (value set by parameter `overrides` key `spec.network.loadBalancerIP`)",
+    );
+
     // Text cannot become YAML structure: it stays one string and fails validation.
     let inject = r#"[{"name":"chart-version","string":"12.x.x\n    helm: {}"}]"#;
     let o = argocd(
@@ -680,4 +692,30 @@ fn helm_values_install_what_the_kustomize_component_installs() {
         tmp(&values["repoServer"]["volumes"]),
         tmp(&patch["spec"]["template"]["spec"]["volumes"])
     );
+}
+
+/// An acknowledged legacy-image warning is not repeated by the plugin: its
+/// stderr shows in the ArgoCD UI on every refresh.
+#[test]
+fn generate_does_not_repeat_an_acknowledged_warning() {
+    let ws = Workspace::empty();
+    let plain = crate::support::spec_with("postgresql", "  namespace: postgresql\n");
+    ws.write("kubernetes/specs/postgresql.yaml", &plain);
+    let o = argocd(&specs_dir(&ws), &["generate"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: images come from docker.io/bitnamilegacy"),
+        "{}",
+        stderr(&o)
+    );
+
+    let acknowledged = crate::support::spec_with(
+        "postgresql",
+        "  namespace: postgresql\n  bitnami:\n    images:\n      acknowledgeLegacy: true\n",
+    );
+    ws.write("kubernetes/specs/postgresql.yaml", &acknowledged);
+    let o = argocd(&specs_dir(&ws), &["generate"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "", "nothing on stderr once acknowledged");
+    assert!(stdout(&o).contains("kind: Application"));
 }
