@@ -56,6 +56,69 @@ pub struct ClusterSpec {
     pub monitoring: Monitoring,
     pub backup: Backup,
     pub argocd: ArgoCd,
+    pub scheduling: Scheduling,
+    /// Labels put on every object pgrender emits (and, through the chart or
+    /// the operator, on the objects they create).
+    pub common_labels: std::collections::BTreeMap<String, String>,
+    /// Annotations put on every object pgrender emits (and, through the
+    /// chart or the operator, on the objects they create).
+    pub common_annotations: std::collections::BTreeMap<String, String>,
+}
+
+/// Where the PostgreSQL pods run.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Scheduling {
+    /// Node labels a PostgreSQL pod's node must have.
+    pub node_selector: std::collections::BTreeMap<String, String>,
+    /// Taints the PostgreSQL pods tolerate.
+    pub tolerations: Vec<Toleration>,
+    /// Keep the instances on different nodes: `preferred` (default: when
+    /// it can), `required` (never share a node; an instance stays Pending
+    /// without a free node) or `none`.
+    pub pod_anti_affinity: PodAntiAffinity,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PodAntiAffinity {
+    #[default]
+    Preferred,
+    Required,
+    None,
+}
+
+/// A Kubernetes toleration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Toleration {
+    /// Taint key; empty with `operator: Exists` tolerates every taint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(default)]
+    pub operator: TolerationOperator,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Unset: every effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<TaintEffect>,
+    /// With `NoExecute` only: how long the pod stays after the taint appears.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toleration_seconds: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub enum TolerationOperator {
+    #[default]
+    Equal,
+    Exists,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum TaintEffect {
+    NoSchedule,
+    PreferNoSchedule,
+    NoExecute,
 }
 
 /// The deployment backend.
@@ -102,6 +165,44 @@ pub struct Postgres {
     /// `max_connections` of each instance. Research: 100, no PgBouncer.
     #[schemars(range(min = 1, max = 10000))]
     pub max_connections: u32,
+    /// PostgreSQL settings (`shared_buffers: 1GB`, `work_mem: 64MB`, ...),
+    /// checked against pgrender's table of known parameters with their type
+    /// and unit. Settings the backend manages (replication, archiving,
+    /// connections, files) are refused.
+    pub parameters: std::collections::BTreeMap<String, Setting>,
+}
+
+/// A PostgreSQL setting as written: text, a number or a boolean (`on`/`off`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Setting(pub String);
+
+impl<'de> Deserialize<'de> for Setting {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Bool(bool),
+            Text(ScalarText),
+        }
+        Ok(Setting(match Raw::deserialize(d)? {
+            Raw::Bool(true) => "on".into(),
+            Raw::Bool(false) => "off".into(),
+            Raw::Text(t) => t.0,
+        }))
+    }
+}
+
+impl JsonSchema for Setting {
+    fn schema_name() -> Cow<'static, str> {
+        "Setting".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A PostgreSQL setting: text (with its unit, e.g. 64MB, 30s), a number or a boolean.",
+            "type": ["string", "number", "boolean"]
+        })
+    }
 }
 
 impl Default for Postgres {
@@ -111,6 +212,7 @@ impl Default for Postgres {
             instances: 2,
             replication: Replication::Async,
             max_connections: 100,
+            parameters: std::collections::BTreeMap::new(),
         }
     }
 }

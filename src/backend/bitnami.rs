@@ -165,6 +165,8 @@ struct Image {
 
 #[derive(Serialize)]
 struct ChartContext<'a> {
+    /// `spec.postgres.parameters` as postgresql.conf lines, if any.
+    extended_conf: Option<String>,
     name: &'a str,
     repo_url: &'a str,
     oci: bool,
@@ -195,7 +197,15 @@ impl Bitnami {
                 },
             })
             .collect();
+        let extended_conf = (!spec.postgres.parameters.is_empty()).then(|| {
+            spec.postgres
+                .parameters
+                .iter()
+                .map(|(name, value)| format!("{name} = '{}'\n", value.0.replace('\'', "''")))
+                .collect()
+        });
         ChartContext {
+            extended_conf,
             name: &spec.bitnami.chart.name,
             repo_url,
             oci,

@@ -6,6 +6,7 @@
 
 mod fleet;
 pub mod net;
+pub mod parameters;
 pub mod quantity;
 mod rules;
 mod schema;
@@ -84,6 +85,7 @@ pub fn check_file(file: &SpecFile) -> Result<ValidSpec, Diagnostics> {
             let backend = backend::for_cluster(&cluster);
             let mut semantic = Report::new(&file.display, &file.document);
             rules::check(&cluster, &mut semantic);
+            parameters::check(&cluster, &mut semantic);
             backend.validate(&cluster, &mut semantic);
             // A rule about a dropped field would judge its default, not the input.
             let dropped = |field: &str| broken.iter().any(|p| pointer_to_field_path(p) == field);

@@ -16,6 +16,98 @@ pub(super) fn check(cluster: &PostgresCluster, report: &mut Report<'_>) {
     check_urls(cluster, report);
     check_monitoring(cluster, report);
     check_users(cluster, report);
+    check_metadata(cluster, report);
+    check_scheduling(cluster, report);
+}
+
+/// Labels pgrender sets itself on what it emits; a common label may not
+/// take their place.
+const OWN_LABELS: [&str; 5] = [
+    "app.kubernetes.io/managed-by",
+    "app.kubernetes.io/part-of",
+    "app.kubernetes.io/component",
+    "app.kubernetes.io/name",
+    "app.kubernetes.io/instance",
+];
+
+fn check_label_map(
+    map: &std::collections::BTreeMap<String, String>,
+    field: &str,
+    report: &mut Report<'_>,
+) {
+    for (key, value) in map {
+        let pointer = format!("{field}/{}", crate::yaml::escape(key));
+        if !is_label_key(key) {
+            report.at_key(&pointer, format!("`{key}` is not a Kubernetes label key ([prefix/]name, name at most 63 characters)"));
+        }
+        if !(value.is_empty() || is_label_name(value)) {
+            report.at_value(&pointer, format!("`{value}` is not a Kubernetes label value (at most 63 letters, digits, `-`, `_`, `.`)"));
+        }
+    }
+}
+
+fn check_metadata(c: &PostgresCluster, report: &mut Report<'_>) {
+    let s = &c.spec;
+    check_label_map(&s.common_labels, "/spec/commonLabels", report);
+    for key in s.common_labels.keys() {
+        let pointer = format!("/spec/commonLabels/{}", crate::yaml::escape(key));
+        if OWN_LABELS.contains(&key.as_str()) {
+            report.at_key(&pointer, format!("`{key}` is a label pgrender, the chart or the operator sets; choose another key"));
+        } else if let Some(other) = s.monitoring.prometheus_labels.get(key)
+            && other != &s.common_labels[key]
+        {
+            report.at_value(&pointer, format!("`{key}` is also in spec.monitoring.prometheusLabels with another value (`{other}`); one object cannot carry both"));
+        }
+    }
+    for (key, value) in &s.common_annotations {
+        let pointer = format!("/spec/commonAnnotations/{}", crate::yaml::escape(key));
+        if !is_label_key(key) {
+            report.at_key(&pointer, format!("`{key}` is not a Kubernetes annotation key ([prefix/]name, name at most 63 characters)"));
+        } else if key.starts_with("argocd.argoproj.io/") || key.starts_with("metallb.") {
+            report.at_key(&pointer, format!("`{key}` steers ArgoCD or MetalLB, and pgrender sets those where they belong; choose another key"));
+        }
+        if value.contains(['\0', '\r']) {
+            report.at_value(
+                &pointer,
+                "an annotation value cannot hold control characters",
+            );
+        }
+    }
+}
+
+fn check_scheduling(c: &PostgresCluster, report: &mut Report<'_>) {
+    use crate::spec::{TaintEffect, TolerationOperator};
+    let s = &c.spec.scheduling;
+    check_label_map(&s.node_selector, "/spec/scheduling/nodeSelector", report);
+    for (i, t) in s.tolerations.iter().enumerate() {
+        let at = |field: &str| format!("/spec/scheduling/tolerations/{i}/{field}");
+        let no_key = t.key.as_deref().is_none_or(str::is_empty);
+        if let Some(key) = t.key.as_deref().filter(|k| !k.is_empty())
+            && !is_label_key(key)
+        {
+            report.at_value(
+                &at("key"),
+                format!("`{key}` is not a taint key ([prefix/]name)"),
+            );
+        }
+        match t.operator {
+            TolerationOperator::Exists if t.value.is_some() => report.at_key(
+                &at("value"),
+                "operator Exists matches any value; remove `value`, or use operator Equal",
+            ),
+            TolerationOperator::Equal if no_key => report.at_key(
+                &format!("/spec/scheduling/tolerations/{i}"),
+                "a toleration without a key must use operator Exists (it then tolerates every taint)",
+            ),
+            _ => {}
+        }
+        if t.toleration_seconds.is_some() && t.effect != Some(TaintEffect::NoExecute) {
+            report.at_key(
+                &at("tolerationSeconds"),
+                "tolerationSeconds applies only to effect NoExecute",
+            );
+        }
+    }
 }
 
 /// Roles the backends create or reserve for themselves.
@@ -63,18 +155,11 @@ fn check_monitoring(c: &PostgresCluster, report: &mut Report<'_>) {
     if let Err(why) = dns_label(&m.namespace) {
         report.at_value("/spec/monitoring/namespace", why);
     }
-    for (key, value) in &m.prometheus_labels {
-        let pointer = format!(
-            "/spec/monitoring/prometheusLabels/{}",
-            crate::yaml::escape(key)
-        );
-        if !is_label_key(key) {
-            report.at_key(&pointer, format!("`{key}` is not a Kubernetes label key ([prefix/]name, name at most 63 characters)"));
-        }
-        if !(value.is_empty() || is_label_name(value)) {
-            report.at_value(&pointer, format!("`{value}` is not a Kubernetes label value (at most 63 letters, digits, `-`, `_`, `.`)"));
-        }
-    }
+    check_label_map(
+        &m.prometheus_labels,
+        "/spec/monitoring/prometheusLabels",
+        report,
+    );
     if let Some(url) = &m.runbook_base_url
         && !is_url(url, &["https://", "http://"])
     {
