@@ -30,6 +30,16 @@ pub enum Error {
          so --out-root must be a path inside the repository (relative, without `..`), not `{out_root}`"
     )]
     OutRootNotInRepository { spec: String, out_root: String },
+    /// `spec.argocd.secretsPath` points into the folders pgrender writes.
+    #[error(
+        "{spec}: spec.argocd.secretsPath `{path}` lies inside --out-root `{out_root}`, where pgrender owns every file; \
+         keep the secrets in a folder of their own, e.g. kubernetes/secrets/<name>"
+    )]
+    SecretsInsideOutput {
+        spec: String,
+        path: String,
+        out_root: String,
+    },
     /// A spec file (or a symlink to one) resolves outside the plugin's source directory.
     #[error(
         "{path}: resolves outside the source directory; specs and symlinks must stay inside it"

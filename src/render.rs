@@ -58,7 +58,21 @@ pub fn check_options(specs: &[ValidSpec], options: &RenderOptions) -> Result<(),
             out_root: options.out_root.clone(),
         }),
         _ => Ok(()),
+    }?;
+    let out_root = options.out_root.trim_end_matches('/');
+    for spec in specs {
+        if let Some(path) = &spec.cluster.spec.argocd.secrets_path {
+            let path = path.trim_end_matches('/');
+            if path == out_root || path.starts_with(&format!("{out_root}/")) {
+                return Err(Error::SecretsInsideOutput {
+                    spec: spec.source.display.clone(),
+                    path: path.to_string(),
+                    out_root: out_root.to_string(),
+                });
+            }
+        }
     }
+    Ok(())
 }
 
 /// Render every spec into its plan, on every core.

@@ -730,6 +730,12 @@ pub struct ArgoCd {
     /// Git revision of `gitRepoURL`.
     #[schemars(length(min = 1))]
     pub git_target_revision: String,
+    /// Repository folder (relative to the repository root) holding this
+    /// cluster's SealedSecrets or ExternalSecrets: `folder-application.yaml`
+    /// syncs it beside the rendered folder, and pgrender never writes there.
+    /// Needs `gitRepoURL`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secrets_path: Option<String>,
 }
 
 impl Default for ArgoCd {
@@ -742,6 +748,7 @@ impl Default for ArgoCd {
             sync_policy: SyncPolicy::default(),
             git_repo_url: None,
             git_target_revision: "HEAD".into(),
+            secrets_path: None,
         }
     }
 }

@@ -18,6 +18,25 @@ pub(super) fn check(cluster: &PostgresCluster, report: &mut Report<'_>) {
     check_users(cluster, report);
     check_metadata(cluster, report);
     check_scheduling(cluster, report);
+    check_secrets_path(cluster, report);
+}
+
+fn check_secrets_path(c: &PostgresCluster, report: &mut Report<'_>) {
+    let argocd = &c.spec.argocd;
+    let Some(path) = &argocd.secrets_path else {
+        return;
+    };
+    let pointer = "/spec/argocd/secretsPath";
+    let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let relative = !path.starts_with('/')
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && *p != ".." && *p != "." && !p.contains(char::is_control));
+    if !relative {
+        report.at_value(pointer, format!("`{path}` must be a folder of the repository, relative to its root, without `.` or `..`"));
+    } else if argocd.git_repo_url.is_none() {
+        report.at_value(pointer, "only folder-application.yaml syncs it, and pgrender writes that with spec.argocd.gitRepoURL: set it too");
+    }
 }
 
 /// Labels pgrender sets itself on what it emits; a common label may not

@@ -20,9 +20,10 @@ const SECRET_WORDS: [&str; 7] = [
 
 /// The one field allowed to mention a secret: it names one, it holds none.
 /// Fields that name a Secret rather than hold one: the cluster's
-/// credentials and each application role's.
+/// credentials, each application role's, and the folder of encrypted ones.
 fn names_a_secret(pointer: &str) -> bool {
     pointer == "/spec/auth/existingSecret"
+        || pointer == "/spec/argocd/secretsPath"
         || pointer
             .strip_prefix("/spec/auth/users/")
             .and_then(|rest| rest.strip_suffix("/existingSecret"))

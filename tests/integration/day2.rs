@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::support::{repo_root, snapshot};
+use crate::support::{Workspace, repo_root, snapshot, spec_with, stderr};
 
 /// Labels the Bitnami postgresql-ha 12.x chart puts on its pods, for Helm
 /// release `release`: `app.kubernetes.io/name` (chart name) and
@@ -399,5 +399,64 @@ fn the_runbook_shows_the_folder_application_pgrender_writes() {
     ] {
         assert_eq!(shown.pointer(field), written.pointer(field), "{field}");
     }
-    assert_eq!(written["spec"]["source"]["directory"]["recurse"], true);
+    assert_eq!(written["spec"]["sources"][0]["directory"]["recurse"], true);
+}
+
+/// Encrypted credentials live in a folder of the user's (spec.argocd.secretsPath):
+/// the folder Application syncs it, pgrender never writes there, and it may
+/// not lie inside the output pgrender owns.
+#[test]
+fn the_secrets_folder_is_synced_and_left_alone() {
+    let ws = Workspace::empty();
+    let spec = spec_with(
+        "postgresql",
+        "  argocd:\n    gitRepoURL: https://git.lan/homelab/gitops.git\n    secretsPath: kubernetes/secrets/postgresql\n",
+    );
+    ws.write("kubernetes/specs/postgresql.yaml", &spec);
+    let sealed = "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: postgresql-credentials\n";
+    let kept = ws.write(
+        "kubernetes/secrets/postgresql/postgresql-credentials.yaml",
+        sealed,
+    );
+    let o = ws.run(&["render"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(&kept).expect("sealed"),
+        sealed,
+        "never written"
+    );
+    assert_eq!(ws.run(&["check"]).status.code(), Some(0));
+    let app = &pgrender::yaml::parse_stream(
+        &std::fs::read_to_string(
+            ws.path()
+                .join("kubernetes/applications/postgresql/folder-application.yaml"),
+        )
+        .expect("folder application"),
+    )
+    .expect("yaml")[0];
+    assert_eq!(
+        app["spec"]["sources"][1]["path"],
+        "kubernetes/secrets/postgresql"
+    );
+    let readme = std::fs::read_to_string(
+        ws.path()
+            .join("kubernetes/applications/postgresql/README.md"),
+    )
+    .expect("readme");
+    assert!(readme.contains(
+        "kubeseal --format yaml > kubernetes/secrets/postgresql/postgresql-credentials.yaml"
+    ));
+
+    let inside = spec_with(
+        "postgresql",
+        "  argocd:\n    gitRepoURL: https://git.lan/homelab/gitops.git\n    secretsPath: kubernetes/applications/secrets\n",
+    );
+    ws.write("kubernetes/specs/postgresql.yaml", &inside);
+    let o = ws.run(&["render"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("lies inside --out-root `kubernetes/applications`"),
+        "{}",
+        stderr(&o)
+    );
 }
