@@ -228,3 +228,43 @@ fn an_emptied_checksums_file_stops_render_even_with_force() {
         assert_eq!(before, ws.out(), "notes.txt and the rest stay as they were");
     }
 }
+
+/// `check` on a hand edit says what `render` needs first: it refuses to
+/// overwrite a hand edit without --force, so "run render" alone would not help.
+#[test]
+fn check_advice_on_a_hand_edit_is_what_render_needs() {
+    let ws = Workspace::rendered();
+    let values = ws.path().join("out/postgresql/values/values.yaml");
+    let edited = std::fs::read_to_string(&values)
+        .expect("values")
+        .replace("maxConnections: 100", "maxConnections: 120");
+    std::fs::write(&values, edited).expect("edit");
+    let o = ws.run(&["check", "ref", "--out-root", "out"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).ends_with(
+            "drift: 1 file(s) differ from the specs; first fix what `pgrender render` cannot:\n  \
+             - out/postgresql: generated files were edited by hand: values/values.yaml; put the change into the spec, or pass --force to overwrite them\n\
+             then run `pgrender render` and commit the result\n"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    // The advice is true: render refuses until --force.
+    assert_eq!(
+        ws.run(&["render", "ref", "--out-root", "out"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        ws.run(&["render", "ref", "--out-root", "out", "--force"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        ws.run(&["check", "ref", "--out-root", "out"]).status.code(),
+        Some(0)
+    );
+}
