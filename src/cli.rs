@@ -92,6 +92,10 @@ pub enum Command {
         /// Namespace the cluster runs in (default: NAME).
         #[arg(long, value_name = "NAMESPACE")]
         namespace: Option<String>,
+        /// Git repository holding the rendered tree (spec.argocd.gitRepoURL): the
+        /// render then includes the ArgoCD Application that syncs the folder.
+        #[arg(long, value_name = "URL")]
+        git_repo_url: Option<String>,
     },
     /// What the pre-commit hooks run: render, then fail if that changed a file or left output unstaged.
     #[command(
@@ -280,6 +284,7 @@ pub fn run(command: Command) -> Result<u8, Error> {
             ip,
             pool,
             namespace,
+            git_repo_url,
         } => init(crate::init::InitRequest {
             name,
             spec_dir,
@@ -287,6 +292,7 @@ pub fn run(command: Command) -> Result<u8, Error> {
             namespace,
             ip,
             pool,
+            git_repo_url,
         }),
         Command::Validate { input } => validate(&input.path),
         Command::Generate { path } => {

@@ -18,6 +18,7 @@ pub struct InitRequest {
     pub namespace: Option<String>,
     pub ip: Option<String>,
     pub pool: Option<String>,
+    pub git_repo_url: Option<String>,
 }
 
 /// What `init` wrote, for the command's report.
@@ -108,7 +109,41 @@ pub fn spec_text(request: &InitRequest, others: &[ValidSpec]) -> String {
         scalar(&pool),
     ));
     let neighbours: Vec<&PostgresCluster> = others.iter().map(|s| &s.cluster).collect();
-    out.push_str(&crate::backend::for_name(request.backend).starter_fields(name, &neighbours));
+    let mut fields = crate::backend::for_name(request.backend).starter_fields(name, &neighbours);
+    if let Some(url) = &request.git_repo_url {
+        fields.push(("argocd.gitRepoURL", scalar(url)));
+    }
+    out.push_str(&nested(&fields));
+    out
+}
+
+/// `a.b: v` pairs as nested YAML under `spec:` (two spaces in), each
+/// mapping written once, in the order its first field came.
+fn nested(fields: &[(&str, String)]) -> String {
+    let mut out = String::new();
+    let mut open: Vec<&str> = Vec::new();
+    let mut sorted: Vec<&(&str, String)> = fields.iter().collect();
+    // Fields of one mapping together, the mappings in first-seen order.
+    sorted.sort_by_key(|(path, _)| {
+        let head = path.split('.').next().unwrap_or(path);
+        fields
+            .iter()
+            .position(|(p, _)| p.split('.').next() == Some(head))
+    });
+    for (path, value) in sorted {
+        let parts: Vec<&str> = path.split('.').collect();
+        let (leaf, parents) = parts.split_last().expect("a field path");
+        let common = open.iter().zip(parents).take_while(|(a, b)| a == b).count();
+        open.truncate(common);
+        for (depth, parent) in parents.iter().enumerate().skip(common) {
+            out.push_str(&format!("{}{parent}:\n", "  ".repeat(depth + 1)));
+            open.push(parent);
+        }
+        out.push_str(&format!(
+            "{}{leaf}: {value}\n",
+            "  ".repeat(parents.len() + 1)
+        ));
+    }
     out
 }
 
@@ -218,6 +253,20 @@ mod tests {
             Some("../../schemas/pgcluster.schema.json")
         );
         assert_eq!(schema_reference(Path::new("/abs/specs")), None);
+    }
+
+    #[test]
+    fn fields_of_one_mapping_are_written_under_it_once() {
+        let fields = [
+            ("argocd.applicationName", "orders-cluster".to_string()),
+            ("cloudnativePg.operator.install", "false".to_string()),
+            ("argocd.gitRepoURL", "https://git.lan/x.git".to_string()),
+        ];
+        assert_eq!(
+            nested(&fields),
+            "  argocd:\n    applicationName: orders-cluster\n    gitRepoURL: https://git.lan/x.git\n  \
+             cloudnativePg:\n    operator:\n      install: false\n"
+        );
     }
 
     #[test]

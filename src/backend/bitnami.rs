@@ -216,14 +216,14 @@ impl Bitnami {
 }
 
 impl Backend for Bitnami {
-    fn starter_fields(&self, name: &str, _: &[&PostgresCluster]) -> String {
+    fn starter_fields(&self, name: &str, _: &[&PostgresCluster]) -> Vec<(&'static str, String)> {
         // The chart's Application is named per cluster, so a second spec
         // does not fight the first over it.
         let application = format!("{name}-cluster");
         if application == crate::spec::ArgoCd::default().application_name {
-            String::new()
+            Vec::new()
         } else {
-            format!("  argocd:\n    applicationName: {application}\n")
+            vec![("argocd.applicationName", application)]
         }
     }
 

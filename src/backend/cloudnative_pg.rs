@@ -123,15 +123,18 @@ impl CloudnativePg {
 }
 
 impl Backend for CloudnativePg {
-    fn starter_fields(&self, _: &str, others: &[&PostgresCluster]) -> String {
+    fn starter_fields(&self, _: &str, others: &[&PostgresCluster]) -> Vec<(&'static str, String)> {
         // The operator is cluster-wide: one spec installs it.
         let installed = others.iter().any(|c| {
             c.spec.backend == BackendName::CloudnativePg && c.spec.cloudnative_pg.operator.install
         });
         if installed {
-            "  cloudnativePg:\n    operator:\n      install: false   # another spec in this folder installs it\n".into()
+            vec![(
+                "cloudnativePg.operator.install",
+                "false   # another spec in this folder installs it".into(),
+            )]
         } else {
-            String::new()
+            Vec::new()
         }
     }
 

@@ -73,9 +73,14 @@ pub trait Backend: Sync + std::fmt::Debug {
         Vec::new()
     }
     fn facts(&self, cluster: &PostgresCluster) -> ClusterFacts;
-    /// Lines under `spec:` that a new spec named `name` needs on this
-    /// backend, beside the specs already in its folder (`pgrender init`).
-    fn starter_fields(&self, name: &str, others: &[&PostgresCluster]) -> String;
+    /// Fields (dotted path below `spec`, YAML value) that a new spec named
+    /// `name` needs on this backend, beside the specs already in its folder
+    /// (`pgrender init`).
+    fn starter_fields(
+        &self,
+        name: &str,
+        others: &[&PostgresCluster],
+    ) -> Vec<(&'static str, String)>;
     /// The ArgoCD Applications this spec renders: no two specs may share one.
     fn applications(&self, cluster: &PostgresCluster) -> Vec<RenderedApplication>;
     /// The backend's own files (Application, values, …) and what its

@@ -208,3 +208,39 @@ fn readme_documents_every_spec_field_and_starts_with_the_two_commands() {
         ".ci/run must run the README's test command"
     );
 }
+
+/// The README's Day one shows the transcript the tests run and the Secret
+/// commands of the generated runbook, not copies that drift.
+#[test]
+fn day_one_in_the_readme_is_what_the_tools_print() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README");
+    let day_one = readme
+        .split("## Day one\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("a Day one section");
+    let unindented: String = day_one
+        .lines()
+        .map(|l| l.strip_prefix("   ").unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let block = |text: &str, fence: &str| -> String {
+        let start = text.find(fence).expect("fence");
+        let end = text[start + fence.len()..].find("```").expect("end") + start + fence.len();
+        text[start..end].to_string()
+    };
+    let transcript =
+        std::fs::read_to_string(repo_root().join("tests/cmd/day-one.md")).expect("transcript");
+    assert_eq!(
+        block(&unindented, "```console"),
+        block(&transcript, "```console")
+    );
+    let runbook =
+        std::fs::read_to_string(repo_root().join("kubernetes/applications/postgresql/README.md"))
+            .expect("runbook");
+    let secrets = runbook
+        .split("## Before the first sync")
+        .nth(1)
+        .expect("secret section");
+    assert_eq!(block(&unindented, "```sh"), block(secrets, "```sh"));
+}
