@@ -263,12 +263,7 @@ impl ApiServer {
         let mut pending = Vec::new();
         for folder in CRD_FOLDERS {
             let dir = repo_root().join("tests/upstream/crds").join(folder);
-            let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-                .expect("CRD folder")
-                .map(|e| e.expect("entry").path())
-                .collect();
-            files.sort();
-            for file in files {
+            for file in sorted_entries(&dir) {
                 let text = std::fs::read_to_string(&file).expect("CRD file");
                 for crd in pgrender::yaml::parse_stream(&text).expect("CRD YAML") {
                     let name = crd["metadata"]["name"]
@@ -355,6 +350,16 @@ impl ApiServer {
     }
 }
 
+/// The entries of `dir`, sorted, so the order never depends on the file system.
+fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("a folder of the repository")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    entries.sort();
+    entries
+}
+
 /// Where the binaries are, or why the test cannot run.
 fn assets() -> Result<PathBuf, String> {
     let Some(dir) = std::env::var_os("KUBEBUILDER_ASSETS") else {
@@ -381,13 +386,7 @@ fn emitted_objects() -> Vec<(String, Value)> {
         "kubernetes/applications".to_string(),
         snapshot(&repo_root().join("kubernetes/applications")),
     )];
-    let golden = repo_root().join("tests/golden");
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&golden)
-        .expect("golden")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    cases.sort();
-    for case in cases {
+    for case in sorted_entries(&repo_root().join("tests/golden")) {
         let name = case
             .file_name()
             .expect("name")
