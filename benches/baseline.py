@@ -58,7 +58,9 @@ def context(name, spec):
     repo = spec["bitnami"]["chart"]["repoURL"]
     oci = repo.startswith("oci://")
     tag = {"16": "16.1.0-debian-11-r19", "15": "15.4.0-debian-11-r31"}[str(spec["postgres"]["version"])]
+    parameters = spec["postgres"].get("parameters") or {}
     chart = {
+        "extended_conf": "".join(f"{k} = '{v}'\n" for k, v in sorted(parameters.items())) or None,
         "name": spec["bitnami"]["chart"]["name"],
         "repo_url": repo[len("oci://"):] if oci else repo,
         "oci": oci,
@@ -81,6 +83,12 @@ def context(name, spec):
                         [("password", "superuser"), ("repmgr-password", "repmgr"), ("admin-password", "pgpool")]],
         "secret_type": "Opaque", "secret_readers": "The chart and the backup job",
         "entry_pods": "a pgpool pod", "server_container": "postgresql",
+        "internal_database": "repmgr", "users_share_secret": True,
+        "exporter": "postgres-exporter runs beside each PostgreSQL container", "scrape_object": "ServiceMonitor",
+        "metrics": {"up": "pg_up", "replication_lag": "pg_replication_lag_seconds",
+                    "connections": "pg_stat_activity_count", "database_size": "pg_database_size_bytes",
+                    "wal_size": None},
+        "data_claim_regex": f"data-{name}-postgresql-[0-9]+",
         "server_labels": {**labels, "app.kubernetes.io/component": "postgresql"},
         "proxy_labels": {**labels, "app.kubernetes.io/component": "pgpool"},
         "cluster_labels": labels, "postgres_port": 5432, "client_port": 5432, "metrics_port": 9187,
@@ -102,6 +110,7 @@ def context(name, spec):
                      anchor="alert-" + alert["name"].lower(),
                      runbook_url=f'kubernetes/applications/{name}/README.md#alert-{alert["name"].lower()}')
     return {"name": name, "spec": spec, "chart": chart, "facts": facts, "alerts": alerts,
+            "folder": f"kubernetes/applications/{name}",
             "values_file": f"kubernetes/applications/{name}/values/values.yaml", "spec_file": name}
 
 
