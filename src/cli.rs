@@ -253,15 +253,10 @@ fn init(request: crate::init::InitRequest) -> Result<u8, Error> {
     let path = created.path.display();
     let folder = format!("{DEFAULT_OUT_ROOT}/{}", request.name);
     print_stdout(&format!(
-        "created: {path}
-
-Next:
-  pgrender render {path}
-  git add {path} {folder} && git commit -m \"postgresql: add {}\"
-
-\
+        "created: {path}\n\nNext:\n  pgrender render {path}\n  \
+         git add {path} {folder} && git commit -m \"postgresql: add {name}\"\n\n\
          Before the first sync, create the credentials Secret: {folder}/README.md says how.\n",
-        request.name
+        name = request.name
     ))?;
     Ok(EXIT_OK)
 }
@@ -470,12 +465,12 @@ fn render_and_report(
     for batch in loaded.specs.chunks(BATCH) {
         let plans = render_plans(batch, &renderer, &options)?;
         for outcome in writer.write(&plans)? {
+            changed |= !matches!(outcome, WriteOutcome::Unchanged(_));
             let (verb, dir) = match outcome {
                 WriteOutcome::Created(d) => ("created", d),
                 WriteOutcome::Updated(d) => ("updated", d),
                 WriteOutcome::Unchanged(d) => ("unchanged", d),
             };
-            changed |= verb != "unchanged";
             text.push_str(&format!("{verb}: {}\n", dir.display()));
         }
     }
@@ -527,13 +522,21 @@ fn check(path: &Path, out_root: &Path) -> Result<u8, Error> {
     let mut drift = Vec::new();
     let mut changes = Vec::new();
     let mut created = Vec::new();
+    // What render would refuse to replace: the advice must name it first.
+    let mut refusals = Vec::new();
     let renderer = renderer();
     for batch in loaded.specs.chunks(BATCH) {
         for plan in &render_plans(batch, &renderer, &options)? {
             let on_disk = output::read_folder(out_root, &plan.name)?;
             drift.extend(output::compare(out_root, plan, on_disk.as_ref()));
             match on_disk {
-                Some(old) => changes.extend(changes::classify(&old, plan)),
+                Some(old) => {
+                    refusals.extend(output::render_would_refuse(
+                        &out_root.join(&plan.name),
+                        &old,
+                    ));
+                    changes.extend(changes::classify(&old, plan));
+                }
                 None => created.push(plan.name.clone()),
             }
         }
@@ -556,24 +559,14 @@ fn check(path: &Path, out_root: &Path) -> Result<u8, Error> {
     let mut buffer = changes::report(&changes, true).into_bytes();
     output::print_drift(&mut buffer, &drift).expect("writing to memory cannot fail");
     print_stdout(&String::from_utf8_lossy(&buffer))?;
-    print_stderr(&drift_advice(out_root, &loaded.specs, &drift)?);
+    print_stderr(&drift_advice(refusals, &drift));
     Ok(EXIT_DRIFT)
 }
 
 /// What fixes the drift `check` found: the plain render, or first what
-/// stops it (a folder render would refuse, an orphan it never deletes).
-fn drift_advice(
-    out_root: &Path,
-    specs: &[ValidSpec],
-    drift: &[output::Drift],
-) -> Result<String, Error> {
-    let mut first = Vec::new();
-    for spec in specs {
-        if let Some(why) = output::render_would_refuse(&out_root.join(&spec.cluster.metadata.name))?
-        {
-            first.push(why);
-        }
-    }
+/// stops it (`refusals`: folders render would refuse; orphans it never deletes).
+fn drift_advice(refusals: Vec<String>, drift: &[output::Drift]) -> String {
+    let mut first = refusals;
     for d in drift {
         if let output::Drift::Orphan { path } = d {
             first.push(format!(
@@ -593,7 +586,7 @@ fn drift_advice(
         }
         text.push_str("then run `pgrender render` and commit the result\n");
     }
-    Ok(text)
+    text
 }
 
 fn validate(path: &Path) -> Result<u8, Error> {

@@ -75,7 +75,7 @@ fn first_address(pool: &str) -> Option<String> {
 }
 
 /// The spec text for `request`, given the specs already in its folder.
-pub fn spec_text(request: &InitRequest, others: &[ValidSpec]) -> String {
+fn spec_text(request: &InitRequest, others: &[ValidSpec]) -> String {
     let name = &request.name;
     let defaults = ClusterSpec::default();
     let namespace = request.namespace.clone().unwrap_or_else(|| name.clone());

@@ -80,6 +80,16 @@ fn chart_support(version: &str) -> ChartSupport {
     ))
 }
 
+/// The tag of an image reference: after the last `:` of its last path
+/// segment (a registry may carry a port), before any `@digest`.
+fn image_tag(image: &str) -> Option<&str> {
+    let name = image.split_once('@').map_or(image, |(name, _)| name);
+    name.rsplit_once('/')
+        .map_or(name, |(_, last)| last)
+        .split_once(':')
+        .map(|(_, tag)| tag)
+}
+
 /// An image reference that names a tag of PostgreSQL `major`. A digest
 /// alone does not say which major runs, so a tag is required beside it.
 fn check_image(image: &str, major: u32) -> Result<(), String> {
@@ -89,14 +99,7 @@ fn check_image(image: &str, major: u32) -> Result<(), String> {
             "`{image}` is not an image reference such as {example}"
         ));
     }
-    let name = image.split_once('@').map_or(image, |(name, _)| name);
-    // The tag follows the last `:` after the last `/` (a registry may have a port).
-    let tag = name
-        .rsplit_once('/')
-        .map_or(name, |(_, last)| last)
-        .split_once(':')
-        .map(|(_, tag)| tag);
-    let Some(tag) = tag else {
+    let Some(tag) = image_tag(image) else {
         return Err(format!(
             "`{image}` must name a tag that says the PostgreSQL major (a digest may follow it), e.g. {example}"
         ));
@@ -354,11 +357,7 @@ impl Backend for CloudnativePg {
             }
         }
         let service = &spec["managed"]["services"]["additional"][0]["serviceTemplate"];
-        let tag = spec["imageName"]
-            .as_str()
-            .map(|image| image.split_once('@').map_or(image, |(name, _)| name))
-            .and_then(|image| image.rsplit_once(':'))
-            .map(|(_, tag)| tag);
+        let tag = spec["imageName"].as_str().and_then(image_tag);
         Some(Footprint {
             backend: BackendName::CloudnativePg.as_str(),
             major: tag.and_then(major_of_tag),

@@ -102,17 +102,23 @@ fn parse_checksums(text: &str) -> Option<BTreeMap<String, String>> {
 const EMPTY_FILE_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /// Why `render` (without `--force`) would refuse to replace the folder
-/// `dir`, for `check`'s advice; `None` when it would write it.
-pub fn render_would_refuse(dir: &Path) -> Result<Option<String>, OutputError> {
-    let Some(existing) = read_existing(dir)? else {
-        return Ok(None);
+/// `dir`, whose files `check` already read; `None` when it would write it.
+pub fn render_would_refuse(dir: &Path, files: &super::Folder) -> Option<String> {
+    let existing = Existing {
+        hashes: files
+            .iter()
+            .map(|(rel, bytes)| (rel.clone(), sha256_hex(bytes)))
+            .collect(),
+        listed: files
+            .get(CHECKSUMS)
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
+            .and_then(parse_checksums),
     };
     match check_owned(dir, &existing, false) {
-        Ok(_) => Ok(None),
         Err(OutputError::Refused { path, message }) => {
-            Ok(Some(format!("{}: {message}", path.display())))
+            Some(format!("{}: {message}", path.display()))
         }
-        Err(other) => Err(other),
+        _ => None,
     }
 }
 
