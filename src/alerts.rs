@@ -7,7 +7,6 @@
 use serde::Serialize;
 
 use crate::facts::ClusterFacts;
-use crate::footprint::quantity_bytes;
 use crate::spec::PostgresCluster;
 
 /// Metrics of Kubernetes components the alerts use, besides the exporter's.
@@ -99,7 +98,7 @@ pub fn alerts(cluster: &PostgresCluster, facts: &ClusterFacts) -> Vec<Alert> {
         });
     }
     if spec.monitoring.exporter
-        && let Some(volume_bytes) = quantity_bytes(&spec.storage.size.0)
+        && let Some(volume_bytes) = crate::quantity::value(&spec.storage.size.0)
     {
         // PostgreSQL's own account of what it stores: it works on every
         // storage class, host paths included.

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::backend::{self, ParsedFiles};
-use crate::footprint::{BackupVolume, Change, Footprint, Impact, backup_now, quantity_bytes};
+use crate::footprint::{BackupVolume, Change, Footprint, Impact, backup_now};
 use crate::plan::Plan;
 
 /// The changes to one cluster's folder.
@@ -83,9 +83,7 @@ fn backup_volume(parsed: &ParsedFiles) -> Option<BackupVolume> {
     let docs = parsed.get("backup/cronjob.yaml")?;
     if let Some(claim) = docs.iter().find(|d| d["kind"] == "PersistentVolumeClaim") {
         return Some(BackupVolume::Claim {
-            size: claim["spec"]["resources"]["requests"]["storage"]
-                .as_str()?
-                .to_string(),
+            size: crate::quantity::from_json(&claim["spec"]["resources"]["requests"]["storage"])?,
             class: claim["spec"]["storageClassName"].as_str()?.to_string(),
         });
     }
@@ -204,7 +202,7 @@ fn backup_change(name: &str, ns: &str, old: &BackupVolume, new: &BackupVolume) -
                 )
                 .step(copy)
                 .step(format!("delete the PVC (kubectl -n {ns} delete pvc {name}-backups), then sync: a new, empty one is created"))
-            } else if oc == "local-path" || quantity_bytes(ns_) <= quantity_bytes(os) {
+            } else if oc == "local-path" || ns_ <= os {
                 Change::new(
                     Impact::RefusedByKubernetes,
                     format!("{what}: the API server grows a PVC only when its StorageClass allows expansion (K3s local-path does not), and never shrinks one"),

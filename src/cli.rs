@@ -320,17 +320,19 @@ pub fn run(command: Command) -> Result<u8, Error> {
     }
 }
 
-fn options_for(out_root: &Path) -> RenderOptions {
-    let text = out_root.to_string_lossy().replace('\\', "/");
-    let text = text
-        .strip_prefix("./")
-        .unwrap_or(&text)
-        .trim_end_matches('/')
-        .to_string();
-    RenderOptions {
-        out_root: text,
+/// The run's settings, with the output root named as its repository names
+/// it (`repository::locate`), whichever folder pgrender runs from.
+fn options_for(out_root: &Path) -> Result<RenderOptions, Error> {
+    let cwd = std::env::current_dir().map_err(|source| Error::Io {
+        path: "the working directory".into(),
+        source,
+    })?;
+    let location = crate::repository::locate(out_root, &cwd);
+    Ok(RenderOptions {
+        out_root: location.relative,
+        in_repository: location.in_repository,
         ..RenderOptions::default()
-    }
+    })
 }
 
 fn print_warnings(warnings: &[String]) {
@@ -359,12 +361,22 @@ fn print_stdout(text: &str) -> Result<(), Error> {
     }
 }
 
+/// The specs at `path`, never searched for inside the output root: the
+/// commands that write or compare output see the specs `validate` sees.
+fn load_specs_beside(path: &Path, out_root: &Path) -> Result<crate::specs::Loaded, Error> {
+    let options = crate::specs::LoadOptions {
+        skip: vec![out_root.to_path_buf()],
+        ..Default::default()
+    };
+    crate::specs::load_specs_with(path, &options)
+}
+
 /// Specs rendered and written per batch: bounds memory for large fleets.
 const BATCH: usize = 512;
 
 fn render(path: &Path, out_root: &Path, force: bool, allow_destructive: bool) -> Result<u8, Error> {
-    let (text, _) = render_and_report(path, out_root, force, allow_destructive)?;
-    print_stdout(&text)?;
+    let rendered = render_and_report(path, out_root, force, allow_destructive)?;
+    print_stdout(&rendered.text)?;
     Ok(EXIT_OK)
 }
 
@@ -372,17 +384,29 @@ fn render(path: &Path, out_root: &Path, force: bool, allow_destructive: bool) ->
 /// render changed a file or when output on disk is not staged, so that a
 /// commit never goes in without the manifests of its specs.
 fn hook(path: &Path, out_root: &Path) -> Result<u8, Error> {
-    let (text, changed) = render_and_report(path, out_root, false, false)?;
+    let Rendered {
+        text,
+        changed,
+        orphans,
+    } = render_and_report(path, out_root, false, false)?;
     print_stdout(&text)?;
     let unstaged = if out_root.exists() {
         crate::git::unstaged_paths(out_root).map_err(|why| Error::Git { why })?
     } else {
         Vec::new()
     };
-    if !changed && unstaged.is_empty() {
+    if !changed && unstaged.is_empty() && orphans.is_empty() {
         return Ok(EXIT_OK);
     }
     let mut message = String::new();
+    // `check` fails on these in CI: the commit must not go in with them.
+    for orphan in &orphans {
+        message.push_str(&format!(
+            "pgrender: {}: no spec renders it any more; delete it (git rm -r {}) or restore its spec\n",
+            orphan.display(),
+            orphan.display()
+        ));
+    }
     if changed {
         message.push_str("pgrender: the render above changed the output; review it.\n");
     }
@@ -403,16 +427,26 @@ fn hook(path: &Path, out_root: &Path) -> Result<u8, Error> {
     Ok(EXIT_DRIFT)
 }
 
-/// Render and say what happened; also whether any folder was written.
+/// What a render did.
+struct Rendered {
+    /// What to print: notes, the change report, one line per folder.
+    text: String,
+    /// Whether any folder was written.
+    changed: bool,
+    /// Generated folders that no spec renders any more (whole-folder runs).
+    orphans: Vec<PathBuf>,
+}
+
+/// Render and say what happened.
 fn render_and_report(
     path: &Path,
     out_root: &Path,
     force: bool,
     allow_destructive: bool,
-) -> Result<(String, bool), Error> {
-    let loaded = load_specs(path)?;
+) -> Result<Rendered, Error> {
+    let loaded = load_specs_beside(path, out_root)?;
     print_warnings(&loaded.warnings);
-    let options = options_for(out_root);
+    let options = options_for(out_root)?;
     check_options(&loaded.specs, &options)?;
     let (mut writer, mut notes) = output::Writer::open(out_root, force)?;
     notes.extend(
@@ -474,6 +508,7 @@ fn render_and_report(
             text.push_str(&format!("{verb}: {}\n", dir.display()));
         }
     }
+    let mut orphans = Vec::new();
     if path.is_dir() {
         for orphan in output::orphans(out_root, &spec_names(&loaded.specs)) {
             if let output::Drift::Orphan { path } = orphan {
@@ -482,10 +517,15 @@ fn render_and_report(
                      delete it (render never deletes whole folders)\n",
                     path.display()
                 ));
+                orphans.push(path);
             }
         }
     }
-    Ok((text, changed))
+    Ok(Rendered {
+        text,
+        changed,
+        orphans,
+    })
 }
 
 /// With new folders in the plan, every orphan folder reads as a rename.
@@ -516,9 +556,9 @@ fn spec_names(specs: &[ValidSpec]) -> std::collections::HashSet<&str> {
 }
 
 fn check(path: &Path, out_root: &Path) -> Result<u8, Error> {
-    let loaded = load_specs(path)?;
+    let loaded = load_specs_beside(path, out_root)?;
     print_warnings(&loaded.warnings);
-    let options = options_for(out_root);
+    let options = options_for(out_root)?;
     let mut drift = Vec::new();
     let mut changes = Vec::new();
     let mut created = Vec::new();

@@ -27,9 +27,10 @@ pub enum Error {
     /// `spec.argocd.gitRepoURL` needs the output root to be a repository path.
     #[error(
         "{spec}: spec.argocd.gitRepoURL makes the Application read values/values.yaml from git, \
-         so --out-root must be a path inside the repository (relative, without `..`), not `{out_root}`"
+         so --out-root must be a folder inside the repository, and no folder at or above it holds `.git` \
+         (or, outside git, pgrender's `kubernetes/` layout)"
     )]
-    OutRootNotInRepository { spec: String, out_root: String },
+    OutRootNotInRepository { spec: String },
     /// `spec.argocd.secretsPath` points into the folders pgrender writes.
     #[error(
         "{spec}: spec.argocd.secretsPath `{path}` lies inside --out-root `{out_root}`, where pgrender owns every file; \
@@ -40,11 +41,11 @@ pub enum Error {
         path: String,
         out_root: String,
     },
-    /// A spec file (or a symlink to one) resolves outside the plugin's source directory.
+    /// A spec file (or a symlink to one) resolves outside its repository.
     #[error(
-        "{path}: resolves outside the source directory; specs and symlinks must stay inside it"
+        "{path}: resolves outside the source directory ({root}); specs and symlinks must stay inside the repository, which is what ArgoCD and CI see"
     )]
-    OutsideSource { path: String },
+    OutsideSource { path: String, root: String },
     #[error("{path}: {source}")]
     Io {
         path: String,

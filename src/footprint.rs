@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+pub use crate::quantity::Quantity;
+
 /// The facts of a cluster that decide whether a change is harmless.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Footprint {
@@ -22,7 +24,7 @@ pub struct Footprint {
     /// Major version of the chart that runs the cluster (Bitnami).
     pub chart_major: Option<u32>,
     pub instances: Option<u64>,
-    pub storage_size: Option<String>,
+    pub storage_size: Option<Quantity>,
     pub storage_class: Option<String>,
     pub pool: Vec<String>,
     pub address: Option<String>,
@@ -35,7 +37,7 @@ pub struct Footprint {
 /// Where the dumps live.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BackupVolume {
-    Claim { size: String, class: String },
+    Claim { size: Quantity, class: String },
     Nfs { server: String, path: String },
 }
 
@@ -112,24 +114,4 @@ pub fn backup_now(name: &str, namespace: &str) -> String {
 /// `16.10`, `17.6-standard-trixie`).
 pub fn major_of_tag(tag: &str) -> Option<u32> {
     tag.split(['.', '-']).next()?.parse().ok()
-}
-
-/// A storage quantity in bytes, for the suffixes specs use.
-pub fn quantity_bytes(quantity: &str) -> Option<f64> {
-    let split = quantity.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
-    let (number, suffix) = quantity.split_at(split);
-    let factor = match suffix {
-        "Ki" => 1024f64,
-        "Mi" => 1024f64.powi(2),
-        "Gi" => 1024f64.powi(3),
-        "Ti" => 1024f64.powi(4),
-        "Pi" => 1024f64.powi(5),
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        "P" => 1e15,
-        _ => return None,
-    };
-    number.parse::<f64>().ok().map(|n| n * factor)
 }

@@ -26,6 +26,8 @@ pub mod git;
 pub mod names;
 pub mod parallel;
 pub mod plan;
+pub mod quantity;
+pub mod repository;
 pub mod templates;
 pub mod versions;
 pub mod yaml;

@@ -8,6 +8,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
+use crate::plan::is_generated_folder;
 use crate::spec::{API_VERSION, KIND};
 use crate::yaml::{self, Document, Pos};
 
@@ -40,8 +41,11 @@ pub enum FindError {
 }
 
 /// Spec candidates under `root`: the file itself, or every `*.yaml`/`*.yml`
-/// below a folder (hidden folders such as `.git` skipped), in a stable order.
-pub fn find_candidates(root: &Path) -> Result<Vec<PathBuf>, FindError> {
+/// below a folder, in a stable order. Never searched: hidden folders such
+/// as `.git`, the folders in `skip` (the output root), and any folder
+/// pgrender generated: its manifests are no specs, and a second render
+/// must see the same specs as the first.
+pub fn find_candidates(root: &Path, skip: &[PathBuf]) -> Result<Vec<PathBuf>, FindError> {
     let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => FindError::Missing(root.display().to_string()),
         _ => FindError::Io {
@@ -52,12 +56,18 @@ pub fn find_candidates(root: &Path) -> Result<Vec<PathBuf>, FindError> {
     if meta.is_file() {
         return Ok(vec![root.to_path_buf()]);
     }
+    let skip = resolve_all(skip);
     let mut found = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !(e.file_name().to_string_lossy().starts_with('.')
+                    || e.file_type().is_dir()
+                        && (is_generated_folder(e.path()) || is_skipped(e.path(), &skip)))
+        });
     for entry in walker {
         let entry = entry.map_err(|e| walk_error(root, &e))?;
         if entry.file_type().is_file() && has_yaml_extension(entry.path()) {
@@ -65,6 +75,18 @@ pub fn find_candidates(root: &Path) -> Result<Vec<PathBuf>, FindError> {
         }
     }
     Ok(found)
+}
+
+/// Folders to skip, resolved once: a folder is the same however it was named.
+fn resolve_all(folders: &[PathBuf]) -> Vec<PathBuf> {
+    folders
+        .iter()
+        .filter_map(|f| f.canonicalize().ok())
+        .collect()
+}
+
+fn is_skipped(dir: &Path, skip: &[PathBuf]) -> bool {
+    !skip.is_empty() && dir.canonicalize().is_ok_and(|real| skip.contains(&real))
 }
 
 fn walk_error(root: &Path, e: &walkdir::Error) -> FindError {
@@ -116,6 +138,14 @@ pub fn load_candidate(path: &Path, explicit: bool) -> Result<Option<SpecFile>, D
     };
 
     let bytes = read_bounded(path).map_err(|e| at_start(format!("cannot read the file: {e}")))?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(at_start(
+            "the file is empty, as an interrupted write or a power cut leaves it: restore it \
+             (git checkout -- FILE) or delete it; skipped, its cluster would drop out of the \
+             output and ArgoCD's prune would delete it"
+                .replace("FILE", &display),
+        ));
+    }
     let too_big = bytes.len() as u64 > MAX_SPEC_BYTES;
     if !explicit && !may_be_a_spec(&bytes) {
         return Ok(None);
@@ -137,12 +167,20 @@ pub fn load_candidate(path: &Path, explicit: bool) -> Result<Option<SpecFile>, D
             message: "the file is not valid UTF-8".into(),
         }
     })?;
-    let document = yaml::parse_document(&text).map_err(|e| Diagnostic {
-        file: display.clone(),
-        pos: e.pos,
-        field: String::new(),
-        message: e.message,
-    })?;
+    let document = match yaml::parse_document(&text) {
+        Ok(document) => document,
+        // Several documents of other things (a manifest stream, pgrender's
+        // own output) are no spec; only the user's own file must be one.
+        Err(_) if !explicit && is_foreign_stream(&text) => return Ok(None),
+        Err(e) => {
+            return Err(Diagnostic {
+                file: display.clone(),
+                pos: e.pos,
+                field: String::new(),
+                message: e.message,
+            });
+        }
+    };
 
     let declares =
         |key: &str, want: &str| document.value.get(key).and_then(|v| v.as_str()) == Some(want);
@@ -176,6 +214,22 @@ fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
         .take(MAX_SPEC_BYTES + 1)
         .read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+/// A stream of several YAML documents none of which is a spec or nearly one.
+fn is_foreign_stream(text: &str) -> bool {
+    match yaml::parse_stream(text) {
+        Ok(documents) => {
+            documents.len() > 1
+                && documents.iter().all(|d| {
+                    let declares =
+                        |key: &str, want: &str| d.get(key).and_then(|v| v.as_str()) == Some(want);
+                    !(declares("apiVersion", API_VERSION) && declares("kind", KIND))
+                        && near_miss(d).is_none()
+                })
+        }
+        Err(_) => false,
+    }
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

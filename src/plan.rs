@@ -12,6 +12,13 @@ pub const DEFAULT_OUT_ROOT: &str = "kubernetes/applications";
 /// The file in each output folder that lists the others with their sha256.
 pub const CHECKSUMS: &str = "CHECKSUMS";
 
+/// Whether `dir` is an output folder pgrender wrote: it carries CHECKSUMS.
+/// Spec discovery never descends into one, and `check` reports one that
+/// no spec renders any more.
+pub fn is_generated_folder(dir: &std::path::Path) -> bool {
+    dir.join(CHECKSUMS).is_file()
+}
+
 /// Settings of one render run that are not part of any spec.
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
@@ -21,6 +28,9 @@ pub struct RenderOptions {
     /// Also render the folder's README (runbook) and CHECKSUMS. The ArgoCD
     /// plugin's stream carries manifests only, so `generate` skips them.
     pub readme_and_checksums: bool,
+    /// Whether a repository root was found above the output root
+    /// (`repository::locate`); values read from git need one.
+    pub in_repository: bool,
 }
 
 impl Default for RenderOptions {
@@ -28,6 +38,7 @@ impl Default for RenderOptions {
         RenderOptions {
             out_root: DEFAULT_OUT_ROOT.into(),
             readme_and_checksums: true,
+            in_repository: true,
         }
     }
 }

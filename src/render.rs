@@ -47,15 +47,12 @@ pub fn renderer() -> Renderer {
 /// Settings of the run that some specs cannot work with; checked before
 /// anything is written.
 pub fn check_options(specs: &[ValidSpec], options: &RenderOptions) -> Result<(), Error> {
-    let repo_relative =
-        !options.out_root.starts_with('/') && !options.out_root.split('/').any(|p| p == "..");
     match specs
         .iter()
         .find(|s| s.cluster.spec.argocd.git_repo_url.is_some())
     {
-        Some(spec) if !repo_relative => Err(Error::OutRootNotInRepository {
+        Some(spec) if !options.in_repository => Err(Error::OutRootNotInRepository {
             spec: spec.source.display.clone(),
-            out_root: options.out_root.clone(),
         }),
         _ => Ok(()),
     }?;

@@ -27,10 +27,10 @@ pub struct Loaded {
 pub struct LoadOptions {
     /// Values set into every spec before validation.
     pub overrides: Vec<Override>,
-    /// Every spec file must resolve (symlinks followed) inside this folder.
-    pub confine_to: Option<PathBuf>,
     /// Only these spec files (relative to the search path), if set.
     pub only: Option<Vec<PathBuf>>,
+    /// Folders never searched for specs (the output root).
+    pub skip: Vec<PathBuf>,
 }
 
 /// Find every spec at `path` and validate each one and all together.
@@ -52,13 +52,15 @@ pub fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Err
     } else {
         path.to_path_buf()
     };
-    let mut candidates = load::find_candidates(&root)?;
+    let mut candidates = load::find_candidates(&root, &options.skip)?;
     if named {
         candidates = with_named_file(candidates, path);
     }
-    if let Some(root) = &options.confine_to {
-        confine(root, &candidates)?;
-    }
+    let cwd = std::env::current_dir().map_err(|source| Error::Io {
+        path: "the working directory".into(),
+        source,
+    })?;
+    confine(&crate::repository::source_root(path, &cwd), &candidates)?;
     if let Some(only) = &options.only {
         candidates = select(path, &candidates, only)?;
     }
@@ -169,6 +171,7 @@ fn confine(root: &Path, candidates: &[PathBuf]) -> Result<(), Error> {
         if !resolve(candidate)?.starts_with(&root) {
             return Err(Error::OutsideSource {
                 path: candidate.display().to_string(),
+                root: root.display().to_string(),
             });
         }
     }

@@ -12,7 +12,7 @@ use super::{
 use crate::alerts::Alert;
 use crate::diagnostic::Report;
 use crate::facts::{ClusterFacts, SecretKey};
-use crate::footprint::{Change, Footprint, Impact, backup_now, major_of_tag, quantity_bytes};
+use crate::footprint::{Change, Footprint, Impact, Quantity, backup_now, major_of_tag};
 use crate::names::{dns_label, is_url};
 use crate::plan::RenderOptions;
 use crate::spec::PostgresCluster;
@@ -59,12 +59,9 @@ fn chart_labels(release: &str, component: Option<&str>) -> BTreeMap<String, Stri
     labels
 }
 
-/// Whether a quantity grows from `old` to `new` (binary and decimal suffixes).
-fn grows(old: Option<&str>, new: Option<&str>) -> bool {
-    match (old.and_then(quantity_bytes), new.and_then(quantity_bytes)) {
-        (Some(o), Some(n)) => n > o,
-        _ => false,
-    }
+/// Whether a quantity grows from `old` to `new`.
+fn grows(old: Option<&Quantity>, new: Option<&Quantity>) -> bool {
+    matches!((old, new), (Some(o), Some(n)) if n > o)
 }
 
 /// `12.x.x`, `12.8.2`, `^12.8`, `~12`, `v12` -> 12.
@@ -490,7 +487,7 @@ impl Backend for Bitnami {
             major: postgresql["image"]["tag"].as_str().and_then(major_of_tag),
             chart_major: source["targetRevision"].as_str().and_then(chart_major),
             instances: postgresql["replicaCount"].as_u64(),
-            storage_size: text(&values["persistence"]["size"]),
+            storage_size: crate::quantity::from_json(&values["persistence"]["size"]),
             storage_class: text(&values["persistence"]["storageClass"]),
             address: super::requested_address(&values["service"]["annotations"]),
             server_config: server.to_string(),
@@ -545,20 +542,20 @@ impl Backend for Bitnami {
         if old.storage_size != new.storage_size || old.storage_class != new.storage_class {
             let what = format!(
                 "data volumes {} of class {} -> {} of class {}: a StatefulSet's volumeClaimTemplates cannot change, so the API server refuses the update and the sync fails",
-                old.storage_size.as_deref().unwrap_or("?"),
+                super::shown(old.storage_size.as_ref()),
                 old.storage_class.as_deref().unwrap_or("?"),
-                new.storage_size.as_deref().unwrap_or("?"),
+                super::shown(new.storage_size.as_ref()),
                 new.storage_class.as_deref().unwrap_or("?"),
             );
             let mut change = Change::new(Impact::RefusedByKubernetes, what);
             let grows_in_place = old.storage_class == new.storage_class
                 && old.storage_class.as_deref() != Some("local-path")
-                && grows(old.storage_size.as_deref(), new.storage_size.as_deref());
+                && grows(old.storage_size.as_ref(), new.storage_size.as_ref());
             if grows_in_place {
                 for pvc in volumes(old.instances.unwrap_or(1)) {
                     change = change.step(format!(
                         "kubectl -n {ns} patch pvc {pvc} -p '{{\"spec\":{{\"resources\":{{\"requests\":{{\"storage\":\"{}\"}}}}}}}}' (needs allowVolumeExpansion on the StorageClass)",
-                        new.storage_size.as_deref().unwrap_or("?")
+                        super::shown(new.storage_size.as_ref())
                     ));
                 }
                 change = change.step(format!("kubectl -n {ns} delete statefulset {name}-postgresql --cascade=orphan (the pods keep running)"))

@@ -12,7 +12,7 @@ use super::{
 use crate::alerts::Alert;
 use crate::diagnostic::Report;
 use crate::facts::{ClusterFacts, IngressRule, SecretKey};
-use crate::footprint::{Change, Footprint, Impact, backup_now, major_of_tag, quantity_bytes};
+use crate::footprint::{Change, Footprint, Impact, backup_now, major_of_tag};
 use crate::names::{dns_label, is_url};
 use crate::plan::RenderOptions;
 use crate::spec::{Backend as BackendName, PostgresCluster};
@@ -363,7 +363,7 @@ impl Backend for CloudnativePg {
             major: tag.and_then(major_of_tag),
             image_os: tag.and_then(cloudnative_pg_os).map(str::to_string),
             instances: spec["instances"].as_u64(),
-            storage_size: text(&spec["storage"]["size"]),
+            storage_size: crate::quantity::from_json(&spec["storage"]["size"]),
             storage_class: text(&spec["storage"]["storageClass"]),
             address: super::requested_address(&service["metadata"]["annotations"]),
             server_config: server.to_string(),
@@ -422,18 +422,12 @@ impl Backend for CloudnativePg {
                 .step(format!("watch the upgrade: kubectl -n {ns} get cluster {name} -w (phase back to 'Cluster in healthy state')")),
             );
         }
-        let shrinks = match (
-            old.storage_size.as_deref().and_then(quantity_bytes),
-            new.storage_size.as_deref().and_then(quantity_bytes),
-        ) {
-            (Some(o), Some(n)) => n < o,
-            _ => false,
-        };
+        let shrinks = matches!((&old.storage_size, &new.storage_size), (Some(o), Some(n)) if n < o);
         if old.storage_size != new.storage_size {
             let sizes = format!(
                 "data volumes {} -> {}",
-                old.storage_size.as_deref().unwrap_or("?"),
-                new.storage_size.as_deref().unwrap_or("?")
+                super::shown(old.storage_size.as_ref()),
+                super::shown(new.storage_size.as_ref())
             );
             changes.push(if shrinks {
                 Change::new(

@@ -162,6 +162,11 @@ pub(crate) fn document<'a>(
 }
 
 /// A scalar as text (`"16"`, `2`, `50Gi`).
+/// A quantity for a message: as written, or `?` when the folder lacks it.
+pub(crate) fn shown(quantity: Option<&crate::quantity::Quantity>) -> String {
+    quantity.map_or_else(|| "?".to_string(), ToString::to_string)
+}
+
 pub(crate) fn text(value: &serde_json::Value) -> Option<String> {
     match value {
         serde_json::Value::String(s) => Some(s.clone()),

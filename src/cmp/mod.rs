@@ -28,14 +28,10 @@ pub fn generate(
     env: &BTreeMap<String, String>,
 ) -> Result<(String, Vec<String>), Error> {
     let settings = PluginSettings::from_env(env)?;
-    let root = std::env::current_dir().map_err(|source| Error::Io {
-        path: "the working directory".into(),
-        source,
-    })?;
     let options = LoadOptions {
         overrides: settings.overrides.clone(),
-        confine_to: Some(root),
         only: settings.specs.clone(),
+        skip: Vec::new(),
     };
     let loaded = load_specs_with(path, &options)?;
     for spec in &loaded.specs {
@@ -86,7 +82,7 @@ pub fn generate(
 /// silently make the plugin not apply).
 pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut found = Vec::new();
-    for candidate in load::find_candidates(path)? {
+    for candidate in load::find_candidates(path, &[])? {
         let is_spec = match load::load_candidate(&candidate, false) {
             Ok(spec) => spec.is_some(),
             // It mentions our apiVersion and kind but does not parse.

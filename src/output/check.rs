@@ -35,7 +35,7 @@ pub fn orphans(out_root: &Path, rendered: &std::collections::HashSet<&str>) -> V
             let name = e.file_name().to_string_lossy().into_owned();
             !name.starts_with('.')
                 && !rendered.contains(name.as_str())
-                && e.path().join(crate::plan::CHECKSUMS).is_file()
+                && crate::plan::is_generated_folder(&e.path())
         })
         .map(|e| e.path())
         .collect();

@@ -7,7 +7,6 @@
 mod fleet;
 pub mod net;
 pub mod parameters;
-pub mod quantity;
 mod rules;
 mod schema;
 mod secrets;

@@ -3,9 +3,9 @@
 use std::str::FromStr;
 
 use super::net::{Ipv4Range, parse_cidr, parse_ip};
-use super::quantity::{self, Measure};
 use crate::diagnostic::Report;
 use crate::names::{dns_label, dns_subdomain, is_label_key, is_label_name, is_url};
+use crate::quantity::{self, Measure};
 use crate::spec::PostgresCluster;
 
 pub(super) fn check(cluster: &PostgresCluster, report: &mut Report<'_>) {

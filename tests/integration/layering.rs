@@ -8,7 +8,8 @@ use std::path::Path;
 use crate::support::repo_root;
 
 /// Earliest first. A new module must be placed here.
-const LAYERS: [&[&str]; 15] = [
+const LAYERS: [&[&str]; 16] = [
+    &["quantity", "repository"],
     &[
         "footprint",
         "git",

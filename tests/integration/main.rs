@@ -18,4 +18,5 @@ mod properties;
 mod restore;
 mod supply_chain;
 mod support;
+mod verdicts;
 mod write_safety;

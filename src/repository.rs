@@ -1,0 +1,168 @@
+//! Where the output root sits in its repository. Paths that appear in the
+//! output (the folder Application's `path`, runbook commands, the values
+//! file ArgoCD reads from git) are relative to the repository root, so the
+//! bytes are the same whichever folder pgrender runs from and however the
+//! output root was typed (relative, absolute, through a symlink).
+//!
+//! The rule: the repository root is the nearest folder at or above the
+//! output root that holds `.git` (a folder, or the file of a worktree or
+//! submodule). Outside git, it is the nearest that holds a `kubernetes/`
+//! folder, pgrender's documented layout. With neither, paths are relative
+//! to the output root's parent and [`OutputLocation::in_repository`] is
+//! false.
+
+use std::path::{Component, Path, PathBuf};
+
+/// The output root, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputLocation {
+    /// The output root relative to the repository root, with `/`
+    /// (`kubernetes/applications`); never empty, never absolute.
+    pub relative: String,
+    /// False when no folder above the output root marks a repository.
+    pub in_repository: bool,
+}
+
+/// Resolve `out_root` (relative to `cwd` when not absolute).
+pub fn locate(out_root: &Path, cwd: &Path) -> OutputLocation {
+    let absolute = resolve(&cwd.join(out_root));
+    let marked = |marker: &str| {
+        absolute
+            .ancestors()
+            .find(|dir| dir.join(marker).exists())
+            .map(Path::to_path_buf)
+    };
+    let (root, in_repository) = match marked(".git").or_else(|| marked("kubernetes")) {
+        Some(root) => (root, true),
+        None => (
+            absolute
+                .parent()
+                .map_or_else(PathBuf::new, Path::to_path_buf),
+            false,
+        ),
+    };
+    let relative = absolute
+        .strip_prefix(&root)
+        .unwrap_or(&absolute)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/");
+    OutputLocation {
+        // The output root is the repository root itself: folders sit at its top.
+        relative: if relative.is_empty() {
+            ".".into()
+        } else {
+            relative
+        },
+        in_repository,
+    }
+}
+
+/// The folder spec files must resolve inside, symlinks followed: the
+/// repository holding `spec_path` (nearest `.git` at or above it), or,
+/// outside git, the working directory. ArgoCD's source directory, CI's
+/// clone and a developer's work tree see the same files only then.
+pub fn source_root(spec_path: &Path, cwd: &Path) -> PathBuf {
+    let absolute = resolve(&cwd.join(spec_path));
+    absolute
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map_or_else(|| resolve(cwd), Path::to_path_buf)
+}
+
+/// An absolute path with `.` and `..` removed and the longest existing
+/// prefix resolved through symlinks (the rest may not exist yet).
+fn resolve(path: &Path) -> PathBuf {
+    let mut lexical = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            other => lexical.push(other),
+        }
+    }
+    let mut existing = lexical.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut out = real;
+            out.extend(rest.iter().rev());
+            return out;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return lexical,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(dirs: &[&str]) -> tempfile::TempDir {
+        let root = tempfile::tempdir().expect("temp dir");
+        for dir in dirs {
+            std::fs::create_dir_all(root.path().join(dir)).expect("create");
+        }
+        root
+    }
+
+    #[test]
+    fn the_same_folder_from_anywhere_is_the_same_path() {
+        let repo = tree(&[".git", "kubernetes/specs", "kubernetes/applications"]);
+        let root = repo.path();
+        let want = OutputLocation {
+            relative: "kubernetes/applications".into(),
+            in_repository: true,
+        };
+        assert_eq!(locate(Path::new("kubernetes/applications"), root), want);
+        assert_eq!(
+            locate(Path::new("applications"), &root.join("kubernetes")),
+            want
+        );
+        assert_eq!(
+            locate(
+                Path::new("../applications/"),
+                &root.join("kubernetes/specs")
+            ),
+            want
+        );
+        assert_eq!(
+            locate(&root.join("kubernetes/applications"), Path::new("/")),
+            want
+        );
+    }
+
+    #[test]
+    fn a_folder_not_yet_made_is_placed_by_its_parent() {
+        let repo = tree(&[".git", "deploy"]);
+        let got = locate(Path::new("deploy/apps"), repo.path());
+        assert_eq!(got.relative, "deploy/apps");
+        assert!(got.in_repository);
+    }
+
+    #[test]
+    fn outside_git_the_kubernetes_folder_marks_the_root() {
+        let repo = tree(&["kubernetes/specs"]);
+        let got = locate(Path::new("kubernetes/applications"), repo.path());
+        assert_eq!(got.relative, "kubernetes/applications");
+        assert!(got.in_repository);
+        let got = locate(Path::new("out"), repo.path());
+        assert_eq!(got.relative, "out");
+    }
+
+    #[test]
+    fn with_no_marker_the_parent_is_the_root_and_it_says_so() {
+        let bare = tree(&["deploy/apps"]);
+        let got = locate(Path::new("deploy/apps"), bare.path());
+        assert_eq!(got.relative, "apps");
+        assert!(!got.in_repository);
+    }
+}
