@@ -59,5 +59,6 @@ pub mod render;
 
 pub mod cmp;
 pub mod migrate;
+pub mod opentofu;
 
 pub mod cli;

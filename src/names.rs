@@ -59,6 +59,15 @@ pub fn is_url(text: &str, schemes: &[&str]) -> bool {
     schemes.iter().any(|s| text.starts_with(s)) && !text.contains(char::is_whitespace)
 }
 
+/// What every FortiGate object pgrender names starts with, before the
+/// cluster's name: `pg-postgresql`, `pg-postgresql-lb`. Two clusters'
+/// objects never share a name because two specs never share a name.
+pub const FORTIGATE_NAME_PREFIX: &str = "pg-";
+
+/// FortiOS caps a firewall policy's name at 35 characters (the shortest
+/// name limit among the objects pgrender writes there).
+pub const FORTIGATE_POLICY_NAME_MAX: usize = 35;
+
 #[cfg(test)]
 mod tests {
     use super::*;

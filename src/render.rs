@@ -17,7 +17,7 @@ use crate::validate::ValidSpec;
 
 /// Templates every backend shares; each backend brings its own
 /// (`backend::templates`).
-const SHARED_TEMPLATES: [Template; 14] = crate::templates::embedded![
+const SHARED_TEMPLATES: [Template; 18] = crate::templates::embedded![
     "common/namespace.yaml",
     "common/argocd-repository.yaml",
     "common/ip-address-pool.yaml",
@@ -31,7 +31,11 @@ const SHARED_TEMPLATES: [Template; 14] = crate::templates::embedded![
     "common/readme-backups.md",
     "common/folder-application.yaml",
     "common/readme-deploy.md",
+    "common/readme-firewall.md",
     "migration.md",
+    "opentofu/versions.tf",
+    "opentofu/main.tf",
+    "opentofu/outputs.tf",
 ];
 
 /// Every embedded template: what a run's `Renderer` is built from.
@@ -183,6 +187,31 @@ pub fn render_spec(
             files.push(BackendFile {
                 path: path.into(),
                 content: renderer.render(template, &shared)?,
+            });
+        }
+    }
+
+    if let Some(module) = crate::opentofu::fortigate_module(cluster) {
+        let context = minijinja::context! {
+            name => &cluster.metadata.name,
+            folder => options.folder(&cluster.metadata.name),
+            spec => Serde(&cluster.spec),
+            module => Serde(&module),
+        };
+        // The runbook's last section: the module's objects, as rendered.
+        if let Some(readme) = files.iter_mut().find(|f| f.path == "README.md") {
+            readme
+                .content
+                .truncate(readme.content.trim_end_matches('\n').len());
+            readme.content.push('\n');
+            readme
+                .content
+                .push_str(&renderer.render("common/readme-firewall.md", &context)?);
+        }
+        for (path, template) in crate::opentofu::FILES {
+            files.push(BackendFile {
+                path: path.into(),
+                content: renderer.render(template, &context)?,
             });
         }
     }

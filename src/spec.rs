@@ -536,6 +536,50 @@ pub struct Network {
     /// NetworkPolicy in place (any allowedClients), no other in-cluster
     /// client gets through.
     pub allowed_namespaces: Vec<String>,
+    /// The firewall in front of the cluster VLAN, as OpenTofu code.
+    pub firewall: Firewall,
+}
+
+/// Firewalls pgrender writes rules for (`<name>/opentofu/`); none by default.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Firewall {
+    /// A FortiGate: with it, `render` writes an OpenTofu module that
+    /// admits `allowedClients` to the LoadBalancer address on `port`, and
+    /// outputs the address pool for the DHCP server's exclusion.
+    pub fortigate: Option<FortiGate>,
+}
+
+/// The FortiGate between the allowed clients and the cluster VLAN.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FortiGate {
+    /// The FortiGate interface that faces the cluster VLAN (the policy's
+    /// destination interface), e.g. `vlan10`.
+    #[schemars(length(min = 1, max = 15))]
+    pub cluster_interface: String,
+    /// The FortiGate interface that faces the allowed clients (the policy's
+    /// source interface), e.g. `vlan20`.
+    #[schemars(length(min = 1, max = 15))]
+    pub client_interface: String,
+    /// The VDOM that holds both interfaces.
+    #[serde(default = "FortiGate::default_vdom")]
+    #[schemars(length(min = 1, max = 31))]
+    pub vdom: String,
+    /// Log every session the policy accepts (FortiOS `logtraffic all`);
+    /// false logs none.
+    #[serde(default = "FortiGate::default_log_traffic")]
+    pub log_traffic: bool,
+}
+
+impl FortiGate {
+    fn default_vdom() -> String {
+        "root".into()
+    }
+
+    fn default_log_traffic() -> bool {
+        true
+    }
 }
 
 impl Default for Network {
@@ -546,6 +590,7 @@ impl Default for Network {
             address_pool: AddressPool::default(),
             allowed_clients: vec!["192.168.20.0/24".into()],
             allowed_namespaces: Vec::new(),
+            firewall: Firewall::default(),
         }
     }
 }

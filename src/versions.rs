@@ -196,6 +196,17 @@ pub fn semver(version: &str) -> Option<(u32, u32, u32)> {
     parts.next().is_none().then_some(triple)
 }
 
+/// The OpenTofu provider for FortiGate (`<name>/opentofu/versions.tf`),
+/// pinned exactly. Every resource and attribute pgrender writes is one its
+/// documentation lists (fortinetdev/terraform-provider-fortios,
+/// `website/docs/r/`, release 1.21.0); `tests/upstream/fortios/` keeps that
+/// list with its source, and a test checks the rendered modules against it.
+pub const FORTIOS_PROVIDER: &str = "fortinetdev/fortios";
+pub const FORTIOS_PROVIDER_VERSION: &str = "1.21.0";
+
+/// OpenTofu's first release; the module uses nothing newer.
+pub const OPENTOFU_REQUIRED_VERSION: &str = ">= 1.6.0";
+
 #[cfg(test)]
 mod tests {
     use super::*;

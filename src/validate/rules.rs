@@ -4,7 +4,10 @@ use std::str::FromStr;
 
 use super::net::{Ipv4Range, parse_cidr, parse_ip};
 use crate::diagnostic::Report;
-use crate::names::{dns_label, dns_subdomain, is_label_key, is_label_name, is_url};
+use crate::names::{
+    FORTIGATE_NAME_PREFIX, FORTIGATE_POLICY_NAME_MAX, dns_label, dns_subdomain, is_label_key,
+    is_label_name, is_url,
+};
 use crate::quantity::{self, Measure};
 use crate::spec::PostgresCluster;
 
@@ -12,6 +15,7 @@ pub(super) fn check(cluster: &PostgresCluster, report: &mut Report<'_>) {
     check_names(cluster, report);
     check_quantities(cluster, report);
     check_network(cluster, report);
+    check_fortigate(cluster, report);
     check_backup(cluster, report);
     check_urls(cluster, report);
     check_monitoring(cluster, report);
@@ -288,6 +292,61 @@ fn check_network(c: &PostgresCluster, report: &mut Report<'_>) {
         } else if !seen.insert(ns.as_str()) {
             report.at_value(&pointer, format!("namespace `{ns}` is listed twice"));
         }
+    }
+}
+
+fn check_fortigate(c: &PostgresCluster, report: &mut Report<'_>) {
+    let Some(gate) = &c.spec.network.firewall.fortigate else {
+        return;
+    };
+    let base = "/spec/network/firewall/fortigate";
+    // Names reach HCL strings and the FortiGate's CLI: letters, digits and
+    // `-_.` only, so nothing can end a string or start an interpolation.
+    let plain = |text: &str| {
+        text.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    for (field, value) in [
+        ("clusterInterface", &gate.cluster_interface),
+        ("clientInterface", &gate.client_interface),
+        ("vdom", &gate.vdom),
+    ] {
+        if !plain(value) {
+            report.at_value(
+                &format!("{base}/{field}"),
+                format!("`{value}` is not a FortiOS name: letters, digits, `-`, `_` and `.`, starting with a letter or digit"),
+            );
+        }
+    }
+    if gate.cluster_interface == gate.client_interface {
+        report.at_value(
+            &format!("{base}/clientInterface"),
+            format!(
+                "`{}` is also the clusterInterface: the policy admits clients from another VLAN through the FortiGate, so the two interfaces differ",
+                gate.client_interface
+            ),
+        );
+    }
+    if c.spec.network.allowed_clients.is_empty() {
+        report.at_value(
+            base,
+            "needs spec.network.allowedClients: the policy admits those networks and no other (an empty list would have to admit `all`)",
+        );
+    }
+    let longest = FORTIGATE_POLICY_NAME_MAX - FORTIGATE_NAME_PREFIX.len();
+    if c.metadata.name.len() > longest {
+        report.at_value(
+            base,
+            format!(
+                "the policy is named `{FORTIGATE_NAME_PREFIX}{}` and FortiOS allows {FORTIGATE_POLICY_NAME_MAX} characters, so metadata.name may have at most {longest} here ({} now)",
+                c.metadata.name,
+                c.metadata.name.len()
+            ),
+        );
     }
 }
 

@@ -26,7 +26,7 @@ const LAYERS: [&[&str]; 16] = [
     &["alerts"],
     &["backend"],
     &["validate"],
-    &["overrides"],
+    &["overrides", "opentofu"],
     &["output"],
     &["changes"],
     &["error"],

@@ -12,6 +12,7 @@ mod day2;
 mod envtest;
 mod golden;
 mod layering;
+mod opentofu;
 mod output_valid;
 mod precommit;
 mod properties;
