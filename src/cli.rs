@@ -236,6 +236,25 @@ fn report_error(error: &Error) {
             "{diagnostics}\nerror: {} problem(s) found; nothing was written\n",
             diagnostics.0.len()
         ),
+        Error::InvalidFile {
+            diagnostics,
+            elsewhere,
+            root,
+            ..
+        } => {
+            let mut text = format!("{diagnostics}\n");
+            if *elsewhere > 0 {
+                text.push_str(&format!(
+                    "note: {}\n",
+                    crate::specs::others_note(*elsewhere, root)
+                ));
+            }
+            text.push_str(&format!(
+                "error: {} problem(s) found; nothing was written\n",
+                diagnostics.0.len()
+            ));
+            text
+        }
         Error::Destructive { report } => format!("{report}error: {error}\n"),
         Error::InitRejected(diagnostics) => format!(
             "{diagnostics}\nerror: {} problem(s) in the spec init would write; nothing was written. \

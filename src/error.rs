@@ -10,6 +10,15 @@ pub enum Error {
     /// One or more specs are invalid; each diagnostic names file:line:column.
     #[error("{0}")]
     Invalid(Diagnostics),
+    /// The spec file the user named has problems; `elsewhere` more are in
+    /// the other specs of its spec root (`root`), not shown.
+    #[error("{} problem(s) in {file}", diagnostics.0.len())]
+    InvalidFile {
+        file: String,
+        diagnostics: Diagnostics,
+        elsewhere: usize,
+        root: String,
+    },
     #[error(
         "{path}: no pgrender spec found (a spec is a YAML file with `apiVersion: pgrender.dev/v1alpha1` and `kind: PostgresCluster`)"
     )]

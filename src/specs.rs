@@ -99,7 +99,25 @@ pub fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Err
     if let Err(diagnostics) = validate::check_together(&specs, named.then_some(shown.as_str())) {
         problems.extend(diagnostics.0);
     }
-    if !problems.is_empty() {
+    let mut warnings: Vec<String> = Vec::new();
+    if named {
+        // The user asked about one file: its own problems and its side of
+        // conflicts (reported at it); the neighbours' own, only counted.
+        let (mine, elsewhere): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            problems.into_iter().partition(|d| d.file == shown);
+        let root = root.display().to_string();
+        if !mine.is_empty() {
+            return Err(Error::InvalidFile {
+                file: shown,
+                diagnostics: Diagnostics::sorted(mine),
+                elsewhere: Diagnostics::sorted(elsewhere).0.len(),
+                root,
+            });
+        }
+        if !elsewhere.is_empty() {
+            warnings.push(others_note(Diagnostics::sorted(elsewhere).0.len(), &root));
+        }
+    } else if !problems.is_empty() {
         return Err(Error::Invalid(Diagnostics::sorted(problems)));
     }
     if named {
@@ -108,7 +126,6 @@ pub fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Err
     if specs.is_empty() {
         return Err(Error::NoSpecs { path: shown });
     }
-    let mut warnings: Vec<String> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     for spec in &specs {
         for warning in spec.backend.warnings(&spec.cluster) {
@@ -127,6 +144,13 @@ pub fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Err
         warnings,
         notes,
     })
+}
+
+/// What a named file's run says of the problems of its neighbours.
+pub fn others_note(count: usize, root: &str) -> String {
+    format!(
+        "{count} other problem(s) in the specs beside it, not shown; `pgrender validate {root}` lists them"
+    )
 }
 
 /// The folder whose specs are rendered together with `file`: the default
