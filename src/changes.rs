@@ -177,7 +177,9 @@ fn compare(name: &str, old: &Footprint, new: &Footprint) -> Vec<Change> {
     {
         changes.push(backup_change(name, ns, o, n));
     }
-    changes.extend(backend::of_footprint(new).judge(name, old, new));
+    if let Some(backend) = backend::of_footprint(new) {
+        changes.extend(backend.judge(name, old, new));
+    }
     if changes.is_empty() {
         changes.push(Change::new(
             Impact::Safe,

@@ -68,10 +68,23 @@ pub enum Error {
     PluginSettings(String),
     /// The plugin's own Application and a rendered one share a name.
     #[error(
-        "{spec}: the plugin's own Application is named `{app}`, the same as the chart Application this spec renders \
-         (spec.argocd.applicationName); with prune they would delete each other: rename one"
+        "{spec}: the plugin's own Application is named `{app}`, the same as an Application this spec renders \
+         ({field}); with prune they would delete each other: rename one"
     )]
-    ApplicationNameClash { spec: String, app: String },
+    ApplicationNameClash {
+        spec: String,
+        app: String,
+        field: String,
+    },
+    /// A plugin parameter sets options of a backend no selected spec uses.
+    #[error(
+        "{origin} sets {field}, an option of the {backend} backend, and no spec here uses that backend; remove the parameter"
+    )]
+    ParameterFitsNoSpec {
+        origin: String,
+        field: String,
+        backend: &'static str,
+    },
     /// The target cluster is too old for what the output uses.
     #[error(
         "{spec}: the cluster runs Kubernetes {major}.{minor}, but the backup CronJob sets timeZone ({time_zone}), which needs 1.27 or newer; \

@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
+use crate::spec::Backend;
 use crate::validate::{ScalarKind, scalar_kind};
 
 /// One value to set, and where it came from (for messages).
@@ -58,6 +59,33 @@ impl Override {
             origin: origin.to_string(),
         })
     }
+}
+
+/// The backend whose own options `field` sets (`spec.bitnami.…`), if any.
+pub fn owner(field: &str) -> Option<Backend> {
+    let section = field.strip_prefix("spec.")?.split('.').next()?;
+    Backend::ALL
+        .into_iter()
+        .find(|b| b.options_key() == section)
+}
+
+/// The overrides that fit a spec document: one that sets another backend's
+/// options (`chart-version` on a cloudnative-pg spec) is for the other
+/// specs of the folder, not this one. An unreadable backend keeps them all:
+/// validation then says what is wrong.
+pub fn fitting(document: &Value, overrides: &[Override]) -> Vec<Override> {
+    let backend = match document.pointer("/spec/backend") {
+        None => Some(Backend::default()),
+        Some(name) => name.as_str().and_then(Backend::from_name),
+    };
+    overrides
+        .iter()
+        .filter(|o| match (owner(&o.field), backend) {
+            (Some(owner), Some(backend)) => owner == backend,
+            _ => true,
+        })
+        .cloned()
+        .collect()
 }
 
 fn pointer_of(field: &str) -> String {

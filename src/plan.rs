@@ -25,9 +25,12 @@ pub struct RenderOptions {
     /// The output root as a repository-relative path (`kubernetes/applications`),
     /// used where the output names its own location (multi-source values).
     pub out_root: String,
-    /// Also render the folder's README (runbook) and CHECKSUMS. The ArgoCD
-    /// plugin's stream carries manifests only, so `generate` skips them.
-    pub readme_and_checksums: bool,
+    /// Render the ArgoCD plugin's stream rather than a folder for git. The
+    /// Application that runs the plugin then owns every object, so: Helm
+    /// values inline (a plugin parameter changes what ArgoCD applies, never
+    /// only a file it does not read), no folder Application (it would own
+    /// the same objects), and no README or CHECKSUMS (not manifests).
+    pub plugin_stream: bool,
     /// Whether a repository root was found above the output root
     /// (`repository::locate`); values read from git need one.
     pub in_repository: bool,
@@ -37,7 +40,7 @@ impl Default for RenderOptions {
     fn default() -> Self {
         RenderOptions {
             out_root: DEFAULT_OUT_ROOT.into(),
-            readme_and_checksums: true,
+            plugin_stream: false,
             in_repository: true,
         }
     }
@@ -45,6 +48,12 @@ impl Default for RenderOptions {
 
 impl RenderOptions {
     /// A cluster's output folder as the repository names it.
+    /// Whether Helm values are read from git (`values/values.yaml` at the
+    /// repository path) rather than embedded in the Application.
+    pub fn values_from_git(&self, git_repo_url: Option<&String>) -> bool {
+        git_repo_url.is_some() && !self.plugin_stream
+    }
+
     pub fn folder(&self, name: &str) -> String {
         format!("{}/{name}", self.out_root.trim_end_matches('/'))
     }

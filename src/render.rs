@@ -142,7 +142,7 @@ pub fn render_spec(
         readme_template,
         readme_context,
     } = backend.render(cluster, &facts, &alerts, renderer, options)?;
-    if options.readme_and_checksums {
+    if !options.plugin_stream {
         files.push(BackendFile {
             path: "README.md".into(),
             content: renderer.render(readme_template, &readme_context)?,
@@ -179,7 +179,7 @@ pub fn render_spec(
         (
             backend::FOLDER_APPLICATION,
             "common/folder-application.yaml",
-            cluster.spec.argocd.git_repo_url.is_some(),
+            cluster.spec.argocd.git_repo_url.is_some() && !options.plugin_stream,
         ),
     ];
     for (path, template, wanted) in shared_files {
@@ -221,7 +221,7 @@ pub fn render_spec(
         let content = finish(&file.path, file.content, spec);
         tree.insert(file.path, content);
     }
-    if options.readme_and_checksums {
+    if !options.plugin_stream {
         let sums = checksums(tree.iter());
         tree.insert(CHECKSUMS.to_string(), sums);
     }

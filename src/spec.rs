@@ -131,11 +131,29 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// Every backend, in the order help texts and messages list them.
+    /// A variant missing here fails `every_backend_is_listed`.
+    pub const ALL: [Backend; 2] = [Backend::BitnamiPostgresqlHa, Backend::CloudnativePg];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Backend::BitnamiPostgresqlHa => "bitnami-postgresql-ha",
             Backend::CloudnativePg => "cloudnative-pg",
         }
+    }
+
+    /// The spec section holding this backend's own options
+    /// (`spec.bitnami`, `spec.cloudnativePg`): meaningless, and refused,
+    /// under any other backend.
+    pub fn options_key(self) -> &'static str {
+        match self {
+            Backend::BitnamiPostgresqlHa => "bitnami",
+            Backend::CloudnativePg => "cloudnativePg",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Backend> {
+        Backend::ALL.into_iter().find(|b| b.as_str() == name)
     }
 }
 
@@ -832,4 +850,30 @@ pub fn json_schema_text() -> String {
         serde_json::to_string_pretty(&json_schema()).expect("a JSON value always serializes");
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Backend;
+
+    #[test]
+    fn every_backend_is_listed() {
+        // The match fails to compile when a variant is added; ALL must
+        // then list it at its index.
+        let index = |b: Backend| match b {
+            Backend::BitnamiPostgresqlHa => 0,
+            Backend::CloudnativePg => 1,
+        };
+        for (i, backend) in Backend::ALL.into_iter().enumerate() {
+            assert_eq!(index(backend), i);
+            assert_eq!(Backend::from_name(backend.as_str()), Some(backend));
+        }
+        let schema = super::json_schema();
+        let names: Vec<&str> = schema["definitions"]["Backend"]["enum"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+            .unwrap_or_default();
+        let all: Vec<&str> = Backend::ALL.iter().map(|b| b.as_str()).collect();
+        assert_eq!(names, all, "the schema's enum is the registry");
+    }
 }

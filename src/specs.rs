@@ -73,7 +73,8 @@ pub fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Err
         |candidate| -> Result<Option<ValidSpec>, Vec<Diagnostic>> {
             match load::load_candidate(candidate, explicit(candidate)) {
                 Ok(Some(mut file)) => {
-                    overrides::apply(&mut file.document.value, &options.overrides);
+                    let fitting = overrides::fitting(&file.document.value, &options.overrides);
+                    overrides::apply(&mut file.document.value, &fitting);
                     validate::check_file(&file)
                         .map(Some)
                         .map_err(|mut diagnostics| {

@@ -235,12 +235,6 @@ impl Backend for Bitnami {
 
     fn validate(&self, cluster: &PostgresCluster, report: &mut Report<'_>) {
         let spec = &cluster.spec;
-        super::reject_foreign_options(
-            report,
-            "/spec/cloudnativePg",
-            crate::spec::Backend::CloudnativePg,
-            crate::spec::Backend::BitnamiPostgresqlHa,
-        );
         match profile_for(&spec.bitnami.chart.target_revision) {
             Err(why) => report.at_value("/spec/bitnami/chart/targetRevision", why),
             Ok(profile) => {
@@ -435,6 +429,7 @@ impl Backend for Bitnami {
             chart => Serde(&chart),
             facts => Serde(facts),
             values_file => &values_file,
+            values_from_git => options.values_from_git(cluster.spec.argocd.git_repo_url.as_ref()),
             folder => options.folder(&cluster.metadata.name),
             spec_file => format!("<spec of {}>", cluster.metadata.name),
             alerts => Serde(alerts),

@@ -143,12 +143,6 @@ impl Backend for CloudnativePg {
 
     fn validate(&self, cluster: &PostgresCluster, report: &mut Report<'_>) {
         let spec = &cluster.spec;
-        super::reject_foreign_options(
-            report,
-            "/spec/bitnami",
-            BackendName::BitnamiPostgresqlHa,
-            BackendName::CloudnativePg,
-        );
         if report.is_written("/spec/argocd/applicationName") {
             report.at_key(
                 "/spec/argocd/applicationName",

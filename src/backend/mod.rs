@@ -144,12 +144,8 @@ pub fn read_footprint(name: &str, files: &ParsedFiles) -> Option<Footprint> {
 }
 
 /// The backend that rendered `footprint`.
-pub fn of_footprint(footprint: &Footprint) -> &'static dyn Backend {
-    if footprint.backend == BackendName::CloudnativePg.as_str() {
-        &cloudnative_pg::CloudnativePg
-    } else {
-        &bitnami::Bitnami
-    }
+pub fn of_footprint(footprint: &Footprint) -> Option<&'static dyn Backend> {
+    BackendName::from_name(footprint.backend).map(for_name)
 }
 
 /// The first document of `kind` in `file`.
@@ -161,12 +157,12 @@ pub(crate) fn document<'a>(
     files.get(file)?.iter().find(|d| d["kind"] == kind)
 }
 
-/// A scalar as text (`"16"`, `2`, `50Gi`).
 /// A quantity for a message: as written, or `?` when the folder lacks it.
 pub(crate) fn shown(quantity: Option<&crate::quantity::Quantity>) -> String {
     quantity.map_or_else(|| "?".to_string(), ToString::to_string)
 }
 
+/// A scalar as text (`"16"`, `2`, `50Gi`).
 pub(crate) fn text(value: &serde_json::Value) -> Option<String> {
     match value {
         serde_json::Value::String(s) => Some(s.clone()),
@@ -185,22 +181,20 @@ pub(crate) fn requested_address(annotations: &serde_json::Value) -> Option<Strin
 
 /// Report options written for another backend: they would be silently
 /// ignored, which is worse than an error.
-pub(crate) fn reject_foreign_options(
-    report: &mut Report<'_>,
-    pointer: &str,
-    owner: BackendName,
-    this: BackendName,
-) {
-    if report.is_written(pointer) {
-        report.at_key(
-            pointer,
-            format!(
-                "options of the {} backend mean nothing for {}; remove them, or set spec.backend: {}",
-                owner.as_str(),
-                this.as_str(),
-                owner.as_str()
-            ),
-        );
+pub fn reject_foreign_options(report: &mut Report<'_>, this: BackendName) {
+    for owner in BackendName::ALL.into_iter().filter(|b| *b != this) {
+        let pointer = format!("/spec/{}", owner.options_key());
+        if report.is_written(&pointer) {
+            report.at_key(
+                &pointer,
+                format!(
+                    "options of the {} backend mean nothing for {}; remove them, or set spec.backend: {}",
+                    owner.as_str(),
+                    this.as_str(),
+                    owner.as_str()
+                ),
+            );
+        }
     }
 }
 
@@ -224,7 +218,7 @@ pub fn for_name(name: BackendName) -> &'static dyn Backend {
 }
 
 /// Every backend's name, for parsing and help texts.
-pub const NAMES: [BackendName; 2] = [BackendName::BitnamiPostgresqlHa, BackendName::CloudnativePg];
+pub const NAMES: [BackendName; 2] = BackendName::ALL;
 
 #[cfg(test)]
 mod tests {
@@ -234,10 +228,10 @@ mod tests {
     use crate::templates::Renderer;
     use crate::validate::ValidSpec;
 
-    /// `generate` asks for manifests only: the same files minus the README
-    /// and CHECKSUMS it would drop anyway, for both backends.
+    /// `generate` renders the plugin's stream: without values from git,
+    /// the same files minus the README and CHECKSUMS, for both backends.
     #[test]
-    fn manifests_only_renders_the_same_manifests_without_readme_and_checksums() {
+    fn the_plugin_stream_renders_the_same_manifests_without_readme_and_checksums() {
         let renderer = Renderer::new(all_templates());
         for backend in [Backend::BitnamiPostgresqlHa, Backend::CloudnativePg] {
             let spec = ClusterSpec {
@@ -247,7 +241,7 @@ mod tests {
             let valid = ValidSpec::unread("x.yaml", spec);
             let full = render_spec(&valid, &renderer, &RenderOptions::default()).unwrap();
             let only = RenderOptions {
-                readme_and_checksums: false,
+                plugin_stream: true,
                 ..RenderOptions::default()
             };
             let manifests = render_spec(&valid, &renderer, &only).unwrap();
@@ -256,5 +250,27 @@ mod tests {
             assert!(expected.remove(CHECKSUMS).is_some());
             assert_eq!(manifests.files, expected, "{backend:?}");
         }
+    }
+
+    /// With values from git, the plugin's Application embeds them, so a
+    /// parameter reaches the chart, and no second Application owns the
+    /// same objects.
+    #[test]
+    fn the_plugin_stream_embeds_values_and_has_no_folder_application() {
+        let renderer = Renderer::new(all_templates());
+        let mut spec = ClusterSpec::default();
+        spec.argocd.git_repo_url = Some("https://git.lan/homelab/gitops.git".into());
+        let valid = ValidSpec::unread("x.yaml", spec);
+        let folder = render_spec(&valid, &renderer, &RenderOptions::default()).unwrap();
+        assert!(folder.files["application.yaml"].contains("$values/"));
+        assert!(folder.files.contains_key(super::FOLDER_APPLICATION));
+        let stream = RenderOptions {
+            plugin_stream: true,
+            ..RenderOptions::default()
+        };
+        let plugin = render_spec(&valid, &renderer, &stream).unwrap();
+        assert!(!plugin.files["application.yaml"].contains("$values/"));
+        assert!(plugin.files["application.yaml"].contains("valuesObject:"));
+        assert!(!plugin.files.contains_key(super::FOLDER_APPLICATION));
     }
 }

@@ -34,14 +34,33 @@ pub fn generate(
         skip: Vec::new(),
     };
     let loaded = load_specs_with(path, &options)?;
+    // A parameter for one backend's options must reach a spec of it.
+    for o in &settings.overrides {
+        if let Some(owner) = crate::overrides::owner(&o.field)
+            && !loaded.specs.iter().any(|s| s.cluster.spec.backend == owner)
+        {
+            return Err(Error::ParameterFitsNoSpec {
+                origin: o.origin.clone(),
+                field: o.field.clone(),
+                backend: owner.as_str(),
+            });
+        }
+    }
     for spec in &loaded.specs {
         let cluster = &spec.cluster;
+        // Every Application the stream carries (the folder Application is
+        // never in it: the plugin's own Application owns the objects).
         if let Some(app) = &settings.app_name
-            && *app == cluster.spec.argocd.application_name
+            && let Some(clash) = spec
+                .backend
+                .applications(cluster)
+                .into_iter()
+                .find(|rendered| rendered.name.rsplit('/').next() == Some(app.as_str()))
         {
             return Err(Error::ApplicationNameClash {
                 spec: spec.source.display.clone(),
                 app: app.clone(),
+                field: crate::yaml::pointer_to_field_path(clash.field),
             });
         }
         if let Some(version) = settings.kube_version
@@ -56,7 +75,7 @@ pub fn generate(
         }
     }
     let manifests_only = RenderOptions {
-        readme_and_checksums: false,
+        plugin_stream: true,
         ..RenderOptions::default()
     };
     let mut plans = render_plans(&loaded.specs, &renderer(), &manifests_only)?;

@@ -719,3 +719,101 @@ fn generate_does_not_repeat_an_acknowledged_warning() {
     assert_eq!(stderr(&o), "", "nothing on stderr once acknowledged");
     assert!(stdout(&o).contains("kind: Application"));
 }
+
+/// With values from git, a folder render reads `values/values.yaml` from
+/// the repository; the plugin's stream embeds them, so a parameter changes
+/// what ArgoCD applies, and it carries no folder Application (that would
+/// own the plugin's objects a second time).
+#[test]
+fn parameters_reach_the_chart_when_values_come_from_git() {
+    let ws = Workspace::empty();
+    ws.write(
+        "kubernetes/specs/postgresql.yaml",
+        &format!(
+            "{}  argocd:\n    gitRepoURL: https://git.lan/homelab/gitops.git\n",
+            spec_with("postgresql", "")
+        ),
+    );
+    let o = argocd(
+        &specs_dir(&ws),
+        &["generate"],
+        &[
+            ("ARGOCD_ENV_PGRENDER_IMAGE_REGISTRY", "registry.lan:5000"),
+            (
+                "ARGOCD_APP_PARAMETERS",
+                r#"[{"name":"overrides","map":{"spec.postgres.instances":"3"}}]"#,
+            ),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let stream = docs(&stdout(&o));
+    let apps: Vec<&Value> = stream
+        .iter()
+        .filter(|d| d["kind"] == "Application")
+        .collect();
+    let names: Vec<&str> = apps
+        .iter()
+        .filter_map(|a| a["metadata"]["name"].as_str())
+        .collect();
+    assert_eq!(names, ["postgresql-cluster"], "no folder Application");
+    let values = &apps[0]["spec"]["source"]["helm"]["valuesObject"];
+    assert_eq!(
+        values["postgresql"]["image"]["registry"],
+        "registry.lan:5000"
+    );
+    assert_eq!(values["postgresql"]["replicaCount"], 3);
+    assert!(!stdout(&o).contains("$values"));
+}
+
+/// The plugin's own Application may share its name with no Application the
+/// stream carries, the CloudNativePG operator's included.
+#[test]
+fn the_name_clash_check_covers_the_operator_application() {
+    let ws = Workspace::empty();
+    ws.write(
+        "kubernetes/specs/pg.yaml",
+        &spec_with("pg", "  backend: cloudnative-pg\n"),
+    );
+    let o = argocd(
+        &specs_dir(&ws),
+        &["generate"],
+        &[("ARGOCD_APP_NAME", "cloudnative-pg")],
+    );
+    assert_failed_cleanly(
+        &o,
+        "pg.yaml: the plugin's own Application is named `cloudnative-pg`, the same as an Application this spec renders (spec.cloudnativePg.operator.applicationName)",
+    );
+}
+
+/// `chart-version` sets a Bitnami option: it reaches the Bitnami specs of a
+/// mixed folder and leaves the CloudNativePG one alone; alone with
+/// CloudNativePG specs it is an error that names the parameter.
+#[test]
+fn chart_version_applies_to_the_specs_it_fits() {
+    let ws = checkout();
+    ws.write(
+        "kubernetes/specs/analytics.yaml",
+        &spec_with(
+            "analytics",
+            "  backend: cloudnative-pg\n  namespace: analytics\n  network:\n    loadBalancerIP: 192.168.10.120\n    addressPool:\n      name: analytics\n      addresses: [192.168.10.120-192.168.10.121]\n",
+        ),
+    );
+    let param = [(
+        "ARGOCD_APP_PARAMETERS",
+        r#"[{"name":"chart-version","string":"12.8.2"}]"#,
+    )];
+    let o = argocd(&specs_dir(&ws), &["generate"], &param);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let stream = docs(&stdout(&o));
+    let chart_app = stream
+        .iter()
+        .find(|d| d["metadata"]["name"] == "postgresql-cluster")
+        .expect("the Bitnami chart Application");
+    assert_eq!(chart_app["spec"]["source"]["targetRevision"], "12.8.2");
+    std::fs::remove_file(specs_dir(&ws).join("postgresql.yaml")).expect("rm");
+    let o = argocd(&specs_dir(&ws), &["generate"], &param);
+    assert_failed_cleanly(
+        &o,
+        "parameter `chart-version` sets spec.bitnami.chart.targetRevision, an option of the bitnami-postgresql-ha backend, and no spec here uses that backend",
+    );
+}
