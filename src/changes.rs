@@ -58,7 +58,9 @@ pub fn classify(old: &BTreeMap<String, Vec<u8>>, new: &Plan) -> Option<ClusterCh
 }
 
 /// A folder's footprint: the backend's own facts, then the shared files.
-fn footprint(name: &str, files: &BTreeMap<String, String>) -> Option<Footprint> {
+/// The one place a footprint is read back from manifests (on disk or in a
+/// plan); `tests/integration/footprints.rs` holds it to every golden case.
+pub fn footprint(name: &str, files: &BTreeMap<String, String>) -> Option<Footprint> {
     let parsed: ParsedFiles = files
         .iter()
         .filter(|(path, _)| path.ends_with(".yaml"))

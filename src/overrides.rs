@@ -5,8 +5,8 @@
 
 use serde_json::Value;
 
+use crate::backend;
 use crate::diagnostic::Diagnostic;
-use crate::spec::Backend;
 use crate::validate::{ScalarKind, scalar_kind};
 
 /// One value to set, and where it came from (for messages).
@@ -61,26 +61,15 @@ impl Override {
     }
 }
 
-/// The backend whose own options `field` sets (`spec.bitnami.…`), if any.
-pub fn owner(field: &str) -> Option<Backend> {
-    let section = field.strip_prefix("spec.")?.split('.').next()?;
-    Backend::ALL
-        .into_iter()
-        .find(|b| b.options_key() == section)
-}
-
 /// The overrides that fit a spec document: one that sets another backend's
 /// options (`chart-version` on a cloudnative-pg spec) is for the other
 /// specs of the folder, not this one. An unreadable backend keeps them all:
 /// validation then says what is wrong.
 pub fn fitting(document: &Value, overrides: &[Override]) -> Vec<Override> {
-    let backend = match document.pointer("/spec/backend") {
-        None => Some(Backend::default()),
-        Some(name) => name.as_str().and_then(Backend::from_name),
-    };
+    let backend = backend::of_document(document);
     overrides
         .iter()
-        .filter(|o| match (owner(&o.field), backend) {
+        .filter(|o| match (backend::owner_of_field(&o.field), backend) {
             (Some(owner), Some(backend)) => owner == backend,
             _ => true,
         })

@@ -144,6 +144,24 @@ pub fn read_footprint(name: &str, files: &ParsedFiles) -> Option<Footprint> {
 }
 
 /// The backend that rendered `footprint`.
+/// The backend whose own options a dotted spec field sets
+/// (`spec.bitnami.chart.targetRevision`), if any.
+pub fn owner_of_field(field: &str) -> Option<BackendName> {
+    let section = field.strip_prefix("spec.")?.split('.').next()?;
+    BackendName::ALL
+        .into_iter()
+        .find(|b| b.options_key() == section)
+}
+
+/// The backend a parsed, not yet validated spec document names (the
+/// default when it names none); `None` for a name that is no backend.
+pub fn of_document(document: &serde_json::Value) -> Option<BackendName> {
+    match document.pointer("/spec/backend") {
+        None => Some(BackendName::default()),
+        Some(name) => name.as_str().and_then(BackendName::from_name),
+    }
+}
+
 pub fn of_footprint(footprint: &Footprint) -> Option<&'static dyn Backend> {
     BackendName::from_name(footprint.backend).map(for_name)
 }

@@ -36,7 +36,7 @@ pub fn generate(
     let loaded = load_specs_with(path, &options)?;
     // A parameter for one backend's options must reach a spec of it.
     for o in &settings.overrides {
-        if let Some(owner) = crate::overrides::owner(&o.field)
+        if let Some(owner) = crate::backend::owner_of_field(&o.field)
             && !loaded.specs.iter().any(|s| s.cluster.spec.backend == owner)
         {
             return Err(Error::ParameterFitsNoSpec {

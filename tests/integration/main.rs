@@ -10,6 +10,7 @@ mod corpus;
 mod crash;
 mod day2;
 mod envtest;
+mod footprints;
 mod golden;
 mod layering;
 mod opentofu;
