@@ -1,25 +1,18 @@
-//! The command line: argument parsing and the commands' console output.
-//! Exit codes: 0 ok, 1 drift found by `check`, 2 any error.
+//! The command line: argument parsing, and the terminal the commands
+//! (`commands`, `cmp`) print to. Exit codes: 0 ok, 1 drift found by
+//! `check`, 2 any error.
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::changes;
+use crate::commands::{self, Console, EXIT_ERROR, EXIT_OK, warn};
 use crate::error::Error;
-use crate::footprint::Impact;
-use crate::output::{self, WriteOutcome};
-use crate::plan::{DEFAULT_OUT_ROOT, RenderOptions};
-use crate::render::{check_options, render_plans, renderer};
-use crate::specs::{DEFAULT_SPEC_PATH, load_specs};
-use crate::validate::ValidSpec;
-
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_DRIFT: u8 = 1;
-pub const EXIT_ERROR: u8 = 2;
+use crate::plan::DEFAULT_OUT_ROOT;
+use crate::specs::DEFAULT_SPEC_PATH;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -268,7 +261,7 @@ fn report_error(error: &Error) {
 
 fn init(request: crate::init::InitRequest) -> Result<u8, Error> {
     let created = crate::init::init(&request)?;
-    print_warnings(&created.warnings);
+    warn(&mut Terminal, &created.warnings);
     let path = created.path.display();
     let folder = format!("{DEFAULT_OUT_ROOT}/{}", request.name);
     print_stdout(&format!(
@@ -288,9 +281,15 @@ pub fn run(command: Command) -> Result<u8, Error> {
             out,
             force,
             allow_destructive,
-        } => render(&input.path, &out.out_root, force, allow_destructive),
-        Command::Check { input, out } => check(&input.path, &out.out_root),
-        Command::Hook { input, out } => hook(&input.path, &out.out_root),
+        } => commands::render(
+            &mut Terminal,
+            &input.path,
+            &out.out_root,
+            force,
+            allow_destructive,
+        ),
+        Command::Check { input, out } => commands::check(&mut Terminal, &input.path, &out.out_root),
+        Command::Hook { input, out } => commands::hook(&mut Terminal, &input.path, &out.out_root),
         Command::Init {
             name,
             spec_dir,
@@ -308,11 +307,11 @@ pub fn run(command: Command) -> Result<u8, Error> {
             pool,
             git_repo_url,
         }),
-        Command::Validate { input } => validate(&input.path),
+        Command::Validate { input } => commands::validate(&mut Terminal, &input.path),
         Command::Generate { path } => {
             let env: BTreeMap<String, String> = std::env::vars().collect();
             let (stream, warnings) = crate::cmp::generate(&path, &env)?;
-            print_warnings(&warnings);
+            warn(&mut Terminal, &warnings);
             print_stdout(&stream)?;
             Ok(EXIT_OK)
         }
@@ -339,24 +338,17 @@ pub fn run(command: Command) -> Result<u8, Error> {
     }
 }
 
-/// The run's settings, with the output root named as its repository names
-/// it (`repository::locate`), whichever folder pgrender runs from.
-fn options_for(out_root: &Path) -> Result<RenderOptions, Error> {
-    let cwd = std::env::current_dir().map_err(|source| Error::Io {
-        path: "the working directory".into(),
-        source,
-    })?;
-    let location = crate::repository::locate(out_root, &cwd);
-    Ok(RenderOptions {
-        out_root: location.relative,
-        in_repository: location.in_repository,
-        ..RenderOptions::default()
-    })
-}
+/// The process's own standard streams.
+struct Terminal;
 
-fn print_warnings(warnings: &[String]) {
-    let text: String = warnings.iter().map(|w| format!("warning: {w}\n")).collect();
-    print_stderr(&text);
+impl Console for Terminal {
+    fn out(&mut self, text: &str) -> Result<(), Error> {
+        print_stdout(text)
+    }
+
+    fn err(&mut self, text: &str) {
+        print_stderr(text);
+    }
 }
 
 /// stderr is unbuffered: `writeln!` makes a write per piece, and a
@@ -378,281 +370,6 @@ fn print_stdout(text: &str) -> Result<(), Error> {
         }),
         _ => Ok(()),
     }
-}
-
-/// The specs at `path`, never searched for inside the output root: the
-/// commands that write or compare output see the specs `validate` sees.
-fn load_specs_beside(path: &Path, out_root: &Path) -> Result<crate::specs::Loaded, Error> {
-    let options = crate::specs::LoadOptions {
-        skip: vec![out_root.to_path_buf()],
-        ..Default::default()
-    };
-    crate::specs::load_specs_with(path, &options)
-}
-
-/// Specs rendered and written per batch: bounds memory for large fleets.
-const BATCH: usize = 512;
-
-fn render(path: &Path, out_root: &Path, force: bool, allow_destructive: bool) -> Result<u8, Error> {
-    let rendered = render_and_report(path, out_root, force, allow_destructive)?;
-    print_stdout(&rendered.text)?;
-    Ok(EXIT_OK)
-}
-
-/// What the pre-commit hooks run: render, then fail (exit 1) when the
-/// render changed a file or when output on disk is not staged, so that a
-/// commit never goes in without the manifests of its specs.
-fn hook(path: &Path, out_root: &Path) -> Result<u8, Error> {
-    let Rendered {
-        text,
-        changed,
-        orphans,
-    } = render_and_report(path, out_root, false, false)?;
-    print_stdout(&text)?;
-    let unstaged = if out_root.exists() {
-        crate::git::unstaged_paths(out_root).map_err(|why| Error::Git { why })?
-    } else {
-        Vec::new()
-    };
-    if !changed && unstaged.is_empty() && orphans.is_empty() {
-        return Ok(EXIT_OK);
-    }
-    let mut message = String::new();
-    // `check` fails on these in CI: the commit must not go in with them.
-    for orphan in &orphans {
-        message.push_str(&format!(
-            "pgrender: {}: no spec renders it any more; delete it (git rm -r {}) or restore its spec\n",
-            orphan.display(),
-            orphan.display()
-        ));
-    }
-    if changed {
-        message.push_str("pgrender: the render above changed the output; review it.\n");
-    }
-    if !unstaged.is_empty() {
-        message.push_str("pgrender: output files that this commit would not carry as they are:\n");
-        for path in unstaged.iter().take(20) {
-            message.push_str(&format!("  {path}\n"));
-        }
-        if unstaged.len() > 20 {
-            message.push_str(&format!("  ... and {} more\n", unstaged.len() - 20));
-        }
-    }
-    message.push_str(&format!(
-        "pgrender: run `git add {}` and commit again\n",
-        out_root.display()
-    ));
-    print_stderr(&message);
-    Ok(EXIT_DRIFT)
-}
-
-/// What a render did.
-struct Rendered {
-    /// What to print: notes, the change report, one line per folder.
-    text: String,
-    /// Whether any folder was written.
-    changed: bool,
-    /// Generated folders that no spec renders any more (whole-folder runs).
-    orphans: Vec<PathBuf>,
-}
-
-/// Render and say what happened.
-fn render_and_report(
-    path: &Path,
-    out_root: &Path,
-    force: bool,
-    allow_destructive: bool,
-) -> Result<Rendered, Error> {
-    let loaded = load_specs_beside(path, out_root)?;
-    print_warnings(&loaded.warnings);
-    let options = options_for(out_root)?;
-    check_options(&loaded.specs, &options)?;
-    let (mut writer, mut notes) = output::Writer::open(out_root, force)?;
-    notes.extend(
-        writer.preflight(
-            loaded
-                .specs
-                .iter()
-                .map(|s| s.cluster.metadata.name.as_str()),
-        )?,
-    );
-    let mut text = String::new();
-    for note in loaded.notes.iter().chain(&notes) {
-        text.push_str(&format!("note: {note}\n"));
-    }
-    let renderer = renderer();
-    // What the new plans do to the folders on disk, decided before any is
-    // written: a refusal leaves every folder as it was.
-    let mut changes = Vec::new();
-    for batch in loaded.specs.chunks(BATCH) {
-        let on_disk: Vec<ValidSpec> = batch
-            .iter()
-            .filter(|s| writer.has_folder(&s.cluster.metadata.name))
-            .cloned()
-            .collect();
-        for plan in render_plans(&on_disk, &renderer, &options)? {
-            if let Some(old) = output::read_folder(out_root, &plan.name)? {
-                changes.extend(changes::classify(&old, &plan));
-            }
-        }
-    }
-    if path.is_dir() {
-        let created: Vec<&str> = loaded
-            .specs
-            .iter()
-            .map(|s| s.cluster.metadata.name.as_str())
-            .filter(|name| !writer.has_folder(name))
-            .collect();
-        changes.extend(renamed_folders(out_root, &loaded.specs, &created));
-    }
-    let report = changes::report(&changes, true);
-    if !allow_destructive
-        && changes
-            .iter()
-            .any(|c| c.impact() >= Impact::RefusedByKubernetes)
-    {
-        return Err(Error::Destructive { report });
-    }
-    text.push_str(&report);
-    let mut changed = false;
-    for batch in loaded.specs.chunks(BATCH) {
-        let plans = render_plans(batch, &renderer, &options)?;
-        for outcome in writer.write(&plans)? {
-            changed |= !matches!(outcome, WriteOutcome::Unchanged(_));
-            let (verb, dir) = match outcome {
-                WriteOutcome::Created(d) => ("created", d),
-                WriteOutcome::Updated(d) => ("updated", d),
-                WriteOutcome::Unchanged(d) => ("unchanged", d),
-            };
-            text.push_str(&format!("{verb}: {}\n", dir.display()));
-        }
-    }
-    let mut orphans = Vec::new();
-    if path.is_dir() {
-        for orphan in output::orphans(out_root, &spec_names(&loaded.specs)) {
-            if let output::Drift::Orphan { path } = orphan {
-                text.push_str(&format!(
-                    "note: {} was generated by pgrender but no spec renders it any more; \
-                     delete it (render never deletes whole folders)\n",
-                    path.display()
-                ));
-                orphans.push(path);
-            }
-        }
-    }
-    Ok(Rendered {
-        text,
-        changed,
-        orphans,
-    })
-}
-
-/// With new folders in the plan, every orphan folder reads as a rename.
-fn renamed_folders(
-    out_root: &Path,
-    specs: &[ValidSpec],
-    created: &[&str],
-) -> Vec<changes::ClusterChange> {
-    if created.is_empty() {
-        return Vec::new();
-    }
-    output::orphans(out_root, &spec_names(specs))
-        .into_iter()
-        .filter_map(|orphan| match orphan {
-            output::Drift::Orphan { path } => path
-                .file_name()
-                .map(|name| changes::renamed(&name.to_string_lossy(), created)),
-            _ => None,
-        })
-        .collect()
-}
-
-fn spec_names(specs: &[ValidSpec]) -> std::collections::HashSet<&str> {
-    specs
-        .iter()
-        .map(|s| s.cluster.metadata.name.as_str())
-        .collect()
-}
-
-fn check(path: &Path, out_root: &Path) -> Result<u8, Error> {
-    let loaded = load_specs_beside(path, out_root)?;
-    print_warnings(&loaded.warnings);
-    let options = options_for(out_root)?;
-    let mut drift = Vec::new();
-    let mut changes = Vec::new();
-    let mut created = Vec::new();
-    // What render would refuse to replace: the advice must name it first.
-    let mut refusals = Vec::new();
-    let renderer = renderer();
-    for batch in loaded.specs.chunks(BATCH) {
-        for plan in &render_plans(batch, &renderer, &options)? {
-            let on_disk = output::read_folder(out_root, &plan.name)?;
-            drift.extend(output::compare(out_root, plan, on_disk.as_ref()));
-            match on_disk {
-                Some(old) => {
-                    refusals.extend(output::render_would_refuse(
-                        &out_root.join(&plan.name),
-                        &old,
-                    ));
-                    changes.extend(changes::classify(&old, plan));
-                }
-                None => created.push(plan.name.clone()),
-            }
-        }
-    }
-    // Only a whole-folder check can see folders whose spec is gone.
-    if path.is_dir() {
-        drift.extend(output::orphans(out_root, &spec_names(&loaded.specs)));
-        let created: Vec<&str> = created.iter().map(String::as_str).collect();
-        changes.extend(renamed_folders(out_root, &loaded.specs, &created));
-    }
-    if drift.is_empty() {
-        print_stdout(&format!(
-            "ok: {} spec(s) match {}\n",
-            loaded.specs.len(),
-            out_root.display()
-        ))?;
-        return Ok(EXIT_OK);
-    }
-    // What the drift would do to the cluster, above the diff itself.
-    let mut buffer = changes::report(&changes, true).into_bytes();
-    output::print_drift(&mut buffer, &drift).expect("writing to memory cannot fail");
-    print_stdout(&String::from_utf8_lossy(&buffer))?;
-    print_stderr(&drift_advice(refusals, &drift));
-    Ok(EXIT_DRIFT)
-}
-
-/// What fixes the drift `check` found: the plain render, or first what
-/// stops it (`refusals`: folders render would refuse; orphans it never deletes).
-fn drift_advice(refusals: Vec<String>, drift: &[output::Drift]) -> String {
-    let mut first = refusals;
-    for d in drift {
-        if let output::Drift::Orphan { path } = d {
-            first.push(format!(
-                "{}: no spec renders it any more and render never deletes a whole folder; delete it (git rm -r {})",
-                path.display(),
-                path.display()
-            ));
-        }
-    }
-    let mut text = format!("drift: {} file(s) differ from the specs; ", drift.len());
-    if first.is_empty() {
-        text.push_str("run `pgrender render` and commit the result\n");
-    } else {
-        text.push_str("first fix what `pgrender render` cannot:\n");
-        for item in &first {
-            text.push_str(&format!("  - {item}\n"));
-        }
-        text.push_str("then run `pgrender render` and commit the result\n");
-    }
-    text
-}
-
-fn validate(path: &Path) -> Result<u8, Error> {
-    let loaded = load_specs(path)?;
-    print_warnings(&loaded.warnings);
-    print_stdout(&format!("ok: {} spec(s) valid\n", loaded.specs.len()))?;
-    Ok(EXIT_OK)
 }
 
 #[cfg(test)]

@@ -58,6 +58,7 @@ pub mod init;
 pub mod render;
 
 pub mod cmp;
+pub mod commands;
 pub mod migrate;
 pub mod opentofu;
 

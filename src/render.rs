@@ -76,13 +76,13 @@ pub fn check_options(specs: &[ValidSpec], options: &RenderOptions) -> Result<(),
     Ok(())
 }
 
-/// Render every spec into its plan, on every core.
+/// Render every spec into its plan, on every core. The caller has run
+/// `check_options` on the whole run first.
 pub fn render_plans(
     specs: &[ValidSpec],
     renderer: &Renderer,
     options: &RenderOptions,
 ) -> Result<Vec<Plan>, Error> {
-    check_options(specs, options)?;
     crate::parallel::map(specs, |spec| {
         render_spec(spec, renderer, options).map_err(|source| Error::Render {
             name: spec.cluster.metadata.name.clone(),

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 use crate::load;
 use crate::plan::RenderOptions;
-use crate::render::{render_plans, renderer};
+use crate::render::{check_options, render_plans, renderer};
 use crate::specs::{LoadOptions, load_specs_with};
 
 /// Kubernetes minor version that introduced CronJob `timeZone` (GA in 1.27).
@@ -78,6 +78,7 @@ pub fn generate(
         plugin_stream: true,
         ..RenderOptions::default()
     };
+    check_options(&loaded.specs, &manifests_only)?;
     let mut plans = render_plans(&loaded.specs, &renderer(), &manifests_only)?;
     plans.sort_by(|a, b| a.name.cmp(&b.name));
     let mut stream = String::new();

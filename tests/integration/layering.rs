@@ -32,7 +32,7 @@ const LAYERS: [&[&str]; 16] = [
     &["error"],
     &["specs"],
     &["init", "render"],
-    &["cmp", "migrate"],
+    &["cmp", "commands", "migrate"],
     &["cli"],
 ];
 
