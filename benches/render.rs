@@ -2,10 +2,10 @@
 //! cross-spec checks at fleet scale (which must grow n log n, not n²).
 //! Whole-process timings against baselines: `benches/run.sh`.
 
-use pgrender::load::SpecFile;
-use pgrender::plan::RenderOptions;
-use pgrender::render::{render_spec, renderer};
-use pgrender::validate::{ValidSpec, check_file, check_together};
+use pgrender::RenderOptions;
+use pgrender::SpecFile;
+use pgrender::{ValidSpec, check_file, check_together};
+use pgrender::{render_spec, renderer};
 
 fn main() {
     divan::main();
@@ -17,7 +17,7 @@ fn spec_file(text: &str, name: &str) -> SpecFile {
     SpecFile {
         display: format!("{name}.yaml"),
         file_name: format!("{name}.yaml"),
-        document: pgrender::yaml::parse_document(text).expect("parses"),
+        document: pgrender::parse_document(text).expect("parses"),
     }
 }
 
@@ -34,8 +34,8 @@ fn fleet(n: usize) -> Vec<ValidSpec> {
 }
 
 #[divan::bench]
-fn parse_reference() -> pgrender::yaml::Document {
-    pgrender::yaml::parse_document(divan::black_box(REFERENCE)).expect("parses")
+fn parse_reference() -> pgrender::Document {
+    pgrender::parse_document(divan::black_box(REFERENCE)).expect("parses")
 }
 
 #[divan::bench]

@@ -36,7 +36,7 @@ pub struct Alert {
 }
 
 /// Every alert for `cluster`; PostgreSQL-level ones only when the exporter runs.
-pub fn alerts(cluster: &PostgresCluster, facts: &ClusterFacts) -> Vec<Alert> {
+pub(crate) fn alerts(cluster: &PostgresCluster, facts: &ClusterFacts) -> Vec<Alert> {
     let spec = &cluster.spec;
     let name = &cluster.metadata.name;
     let ns = &spec.namespace.0;

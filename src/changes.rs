@@ -12,14 +12,14 @@ use crate::plan::Plan;
 
 /// The changes to one cluster's folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClusterChange {
+pub(crate) struct ClusterChange {
     pub name: String,
     pub changes: Vec<Change>,
 }
 
 impl ClusterChange {
     /// The largest impact of its changes.
-    pub fn impact(&self) -> Impact {
+    pub(crate) fn impact(&self) -> Impact {
         self.changes
             .iter()
             .map(|c| c.impact)
@@ -30,7 +30,7 @@ impl ClusterChange {
 
 /// Classify the change from the folder on disk (`old`) to `new`; `None`
 /// when the two are the same.
-pub fn classify(old: &BTreeMap<String, Vec<u8>>, new: &Plan) -> Option<ClusterChange> {
+pub(crate) fn classify(old: &BTreeMap<String, Vec<u8>>, new: &Plan) -> Option<ClusterChange> {
     let same = old.len() == new.files.len()
         && new
             .files
@@ -238,7 +238,7 @@ fn backup_change(name: &str, ns: &str, old: &BackupVolume, new: &BackupVolume) -
 
 /// A folder no spec renders any more while new ones appear: the pattern
 /// of a renamed `metadata.name`.
-pub fn renamed(orphan: &str, created: &[&str]) -> ClusterChange {
+pub(crate) fn renamed(orphan: &str, created: &[&str]) -> ClusterChange {
     ClusterChange {
         name: orphan.to_string(),
         changes: vec![
@@ -256,7 +256,7 @@ pub fn renamed(orphan: &str, created: &[&str]) -> ClusterChange {
 
 /// The changes as printed: one line per cluster with its impact, each
 /// change under it, and with `steps` the numbered steps of each.
-pub fn report(changes: &[ClusterChange], steps: bool) -> String {
+pub(crate) fn report(changes: &[ClusterChange], steps: bool) -> String {
     let mut out = String::new();
     for cluster in changes {
         out.push_str(&format!(

@@ -28,13 +28,13 @@ use crate::specs::DEFAULT_SPEC_PATH;
         pgrender check                  fail (exit 1) if the committed output is stale\n  \
         pgrender validate my-spec.yaml  report every problem in a spec"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Validate specs and write each one's output folder atomically.
     #[command(
         after_help = "Each spec renders into <out-root>/<metadata.name>/. A folder is replaced as a whole or not \
@@ -184,7 +184,7 @@ pub enum Command {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct SpecInput {
+pub(crate) struct SpecInput {
     /// A spec file (checked against the other specs of kubernetes/specs, or
     /// of its own folder, for clashes), or a folder searched recursively for
     /// specs (files with `apiVersion: pgrender.dev/v1alpha1` and `kind:
@@ -194,7 +194,7 @@ pub struct SpecInput {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct OutRoot {
+pub(crate) struct OutRoot {
     /// Folder that receives one output folder per spec (a path inside the repository).
     #[arg(long, value_name = "DIR", default_value = DEFAULT_OUT_ROOT)]
     pub out_root: PathBuf,
@@ -274,7 +274,7 @@ fn init(request: crate::init::InitRequest) -> Result<u8, Error> {
 }
 
 /// Run one command. `Ok` carries the exit code (0, or 1 for drift).
-pub fn run(command: Command) -> Result<u8, Error> {
+pub(crate) fn run(command: Command) -> Result<u8, Error> {
     match command {
         Command::Render {
             input,

@@ -104,7 +104,7 @@ impl Change {
 
 /// The first step before any risky change: a dump set made now, by the
 /// cluster's own backup CronJob.
-pub fn backup_now(name: &str, namespace: &str) -> String {
+pub(crate) fn backup_now(name: &str, namespace: &str) -> String {
     format!(
         "back up now and wait for the Job: kubectl -n {namespace} create job --from=cronjob/{name}-backup {name}-before-change"
     )
@@ -112,6 +112,6 @@ pub fn backup_now(name: &str, namespace: &str) -> String {
 
 /// The major version at the start of an image tag (`16.1.0-debian-11-r19`,
 /// `16.10`, `17.6-standard-trixie`).
-pub fn major_of_tag(tag: &str) -> Option<u32> {
+pub(crate) fn major_of_tag(tag: &str) -> Option<u32> {
     tag.split(['.', '-']).next()?.parse().ok()
 }

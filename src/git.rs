@@ -7,7 +7,7 @@ use std::process::Command;
 
 /// Paths under `folder` that a commit would not carry as they are on disk:
 /// untracked, or changed or deleted since they were staged.
-pub fn unstaged_paths(folder: &Path) -> Result<Vec<String>, String> {
+pub(crate) fn unstaged_paths(folder: &Path) -> Result<Vec<String>, String> {
     let out = Command::new("git")
         .args([
             "status",

@@ -11,7 +11,7 @@ use crate::validate::{self, ValidSpec};
 
 /// What the user asked for; unset fields take pgrender's defaults.
 #[derive(Debug, Clone)]
-pub struct InitRequest {
+pub(crate) struct InitRequest {
     pub name: String,
     pub spec_dir: PathBuf,
     pub backend: Backend,
@@ -23,7 +23,7 @@ pub struct InitRequest {
 
 /// What `init` wrote, for the command's report.
 #[derive(Debug)]
-pub struct Created {
+pub(crate) struct Created {
     pub path: PathBuf,
     pub warnings: Vec<String>,
 }
@@ -161,7 +161,7 @@ fn existing_specs(dir: &Path) -> Result<Vec<ValidSpec>, Error> {
 
 /// Write a new spec for `request` after checking it alone and together
 /// with every spec of its folder.
-pub fn init(request: &InitRequest) -> Result<Created, Error> {
+pub(crate) fn init(request: &InitRequest) -> Result<Created, Error> {
     if let Err(why) = crate::names::dns_label(&request.name) {
         return Err(Error::InitName {
             name: request.name.clone(),

@@ -13,7 +13,7 @@ use crate::spec::{API_VERSION, KIND};
 use crate::yaml::{self, Document, Pos};
 
 /// A spec is ~3 KB; anything above this is not one we wrote by hand.
-pub const MAX_SPEC_BYTES: u64 = 1024 * 1024;
+pub(crate) const MAX_SPEC_BYTES: u64 = 1024 * 1024;
 
 /// A spec file that parsed as YAML and declares our apiVersion and kind.
 #[derive(Debug, Clone)]
@@ -45,7 +45,7 @@ pub enum FindError {
 /// as `.git`, the folders in `skip` (the output root), and any folder
 /// pgrender generated: its manifests are no specs, and a second render
 /// must see the same specs as the first.
-pub fn find_candidates(root: &Path, skip: &[PathBuf]) -> Result<Vec<PathBuf>, FindError> {
+pub(crate) fn find_candidates(root: &Path, skip: &[PathBuf]) -> Result<Vec<PathBuf>, FindError> {
     let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => FindError::Missing(root.display().to_string()),
         _ => FindError::Io {
@@ -124,7 +124,7 @@ fn has_yaml_extension(path: &Path) -> bool {
 
 /// Read and parse one candidate. `explicit` is true when the user named
 /// this file: then it must be a spec; inside a folder, other YAML is skipped.
-pub fn load_candidate(path: &Path, explicit: bool) -> Result<Option<SpecFile>, Diagnostic> {
+pub(crate) fn load_candidate(path: &Path, explicit: bool) -> Result<Option<SpecFile>, Diagnostic> {
     let display = path.display().to_string();
     let file_name = path
         .file_name()

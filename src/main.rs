@@ -1,5 +1,5 @@
-//! The `pgrender` binary: everything lives in the library (`pgrender::cli`).
+//! The `pgrender` binary: everything lives in the library (`pgrender::main`).
 
 fn main() -> std::process::ExitCode {
-    pgrender::cli::main()
+    pgrender::main()
 }

@@ -24,7 +24,7 @@ fn one_spec(path: &Path) -> Result<ValidSpec, Error> {
 }
 
 /// The guide as Markdown, or why it cannot be written.
-pub fn guide(old_path: &Path, new_path: &Path) -> Result<String, Error> {
+pub(crate) fn guide(old_path: &Path, new_path: &Path) -> Result<String, Error> {
     let old = one_spec(old_path)?;
     let new = one_spec(new_path)?;
     if old.cluster.spec.backend != Backend::BitnamiPostgresqlHa {

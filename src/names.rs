@@ -3,7 +3,7 @@
 
 /// RFC 1123 label, as Kubernetes requires for namespaces and most names.
 /// Also what keeps `metadata.name` from escaping the output root.
-pub fn dns_label(name: &str) -> Result<(), String> {
+pub(crate) fn dns_label(name: &str) -> Result<(), String> {
     let ok = !name.is_empty()
         && name.len() <= 63
         && name
@@ -21,7 +21,7 @@ pub fn dns_label(name: &str) -> Result<(), String> {
 }
 
 /// RFC 1123 subdomain: dot-separated labels, at most 253 characters.
-pub fn dns_subdomain(name: &str) -> Result<(), String> {
+pub(crate) fn dns_subdomain(name: &str) -> Result<(), String> {
     let ok = !name.is_empty()
         && name.len() <= 253
         && name.split('.').all(|label| dns_label(label).is_ok());
@@ -36,7 +36,7 @@ pub fn dns_subdomain(name: &str) -> Result<(), String> {
 
 /// `name` part of a label key, and any label value: alphanumerics at both
 /// ends, `-`, `_`, `.` inside, at most 63.
-pub fn is_label_name(text: &str) -> bool {
+pub(crate) fn is_label_name(text: &str) -> bool {
     let edges_ok = text.starts_with(|c: char| c.is_ascii_alphanumeric())
         && text.ends_with(|c: char| c.is_ascii_alphanumeric());
     edges_ok
@@ -47,7 +47,7 @@ pub fn is_label_name(text: &str) -> bool {
 }
 
 /// A label (or annotation) key: `[prefix/]name`, the prefix a DNS subdomain.
-pub fn is_label_key(key: &str) -> bool {
+pub(crate) fn is_label_key(key: &str) -> bool {
     match key.split_once('/') {
         Some((prefix, name)) => dns_subdomain(prefix).is_ok() && is_label_name(name),
         None => is_label_name(key),
@@ -55,18 +55,18 @@ pub fn is_label_key(key: &str) -> bool {
 }
 
 /// A URL with one of `schemes` (`"https://"`, …) and no whitespace.
-pub fn is_url(text: &str, schemes: &[&str]) -> bool {
+pub(crate) fn is_url(text: &str, schemes: &[&str]) -> bool {
     schemes.iter().any(|s| text.starts_with(s)) && !text.contains(char::is_whitespace)
 }
 
 /// What every FortiGate object pgrender names starts with, before the
 /// cluster's name: `pg-postgresql`, `pg-postgresql-lb`. Two clusters'
 /// objects never share a name because two specs never share a name.
-pub const FORTIGATE_NAME_PREFIX: &str = "pg-";
+pub(crate) const FORTIGATE_NAME_PREFIX: &str = "pg-";
 
 /// FortiOS caps a firewall policy's name at 35 characters (the shortest
 /// name limit among the objects pgrender writes there).
-pub const FORTIGATE_POLICY_NAME_MAX: usize = 35;
+pub(crate) const FORTIGATE_POLICY_NAME_MAX: usize = 35;
 
 #[cfg(test)]
 mod tests {

@@ -16,7 +16,7 @@ use crate::validate::net::{Ipv4Range, parse_cidr};
 use crate::versions::{FORTIOS_PROVIDER, FORTIOS_PROVIDER_VERSION, OPENTOFU_REQUIRED_VERSION};
 
 /// The files of the module, under `<name>/opentofu/`, with their templates.
-pub const FILES: [(&str, &str); 3] = [
+pub(crate) const FILES: [(&str, &str); 3] = [
     ("opentofu/versions.tf", "opentofu/versions.tf"),
     ("opentofu/main.tf", "opentofu/main.tf"),
     ("opentofu/outputs.tf", "opentofu/outputs.tf"),
@@ -24,7 +24,7 @@ pub const FILES: [(&str, &str); 3] = [
 
 /// A FortiGate firewall address object.
 #[derive(Debug, Clone, Serialize)]
-pub struct Address {
+pub(crate) struct Address {
     /// The resource's label in the module: stable while the value stays.
     pub label: String,
     /// The object's name on the FortiGate.
@@ -36,7 +36,7 @@ pub struct Address {
 
 /// Everything the module's templates need, computed once.
 #[derive(Debug, Clone, Serialize)]
-pub struct FortiGateModule {
+pub(crate) struct FortiGateModule {
     pub provider: &'static str,
     pub provider_version: &'static str,
     pub required_version: &'static str,
@@ -58,7 +58,7 @@ pub struct FortiGateModule {
 /// The module for a validated spec, or `None` without a FortiGate.
 /// Validation has already parsed every address; one that does not parse
 /// here is left out rather than guessed.
-pub fn fortigate_module(cluster: &PostgresCluster) -> Option<FortiGateModule> {
+pub(crate) fn fortigate_module(cluster: &PostgresCluster) -> Option<FortiGateModule> {
     let gate: &FortiGate = cluster.spec.network.firewall.fortigate.as_ref()?;
     let name = &cluster.metadata.name;
     let network = &cluster.spec.network;

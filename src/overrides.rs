@@ -11,7 +11,7 @@ use crate::validate::{ScalarKind, scalar_kind};
 
 /// One value to set, and where it came from (for messages).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Override {
+pub(crate) struct Override {
     /// Dotted field path, e.g. `spec.bitnami.chart.targetRevision`.
     pub field: String,
     pub value: Value,
@@ -22,7 +22,7 @@ pub struct Override {
 impl Override {
     /// Build an override from text, typed by the spec schema: only leaf
     /// fields under `spec.` can be set, integers and booleans are parsed.
-    pub fn from_text(field: &str, text: &str, origin: &str) -> Result<Override, String> {
+    pub(crate) fn from_text(field: &str, text: &str, origin: &str) -> Result<Override, String> {
         let valid_path = field.starts_with("spec.")
             && field
                 .split('.')
@@ -65,7 +65,7 @@ impl Override {
 /// options (`chart-version` on a cloudnative-pg spec) is for the other
 /// specs of the folder, not this one. An unreadable backend keeps them all:
 /// validation then says what is wrong.
-pub fn fitting(document: &Value, overrides: &[Override]) -> Vec<Override> {
+pub(crate) fn fitting(document: &Value, overrides: &[Override]) -> Vec<Override> {
     let backend = backend::of_document(document);
     overrides
         .iter()
@@ -82,7 +82,7 @@ fn pointer_of(field: &str) -> String {
 }
 
 /// Set every override into a parsed spec document, creating missing mappings.
-pub fn apply(document: &mut Value, overrides: &[Override]) {
+pub(crate) fn apply(document: &mut Value, overrides: &[Override]) {
     for o in overrides {
         let mut node = &mut *document;
         let parts: Vec<&str> = o.field.split('.').collect();
@@ -120,7 +120,7 @@ fn is_plainly_public(value: &Value) -> bool {
 /// Diagnostics about overridden fields name the parameter, and never repeat
 /// its value (ArgoCD shows stderr in its UI; a value may be sensitive),
 /// unless the value is plainly public (an address, a number).
-pub fn mask(diagnostics: &mut [Diagnostic], overrides: &[Override]) {
+pub(crate) fn mask(diagnostics: &mut [Diagnostic], overrides: &[Override]) {
     for d in diagnostics.iter_mut() {
         for o in overrides
             .iter()

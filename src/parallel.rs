@@ -6,7 +6,7 @@ use std::num::NonZeroUsize;
 /// Below this many items, threads cost more than they save.
 const MIN_PER_THREAD: usize = 16;
 
-pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     if items.len() < 2 * MIN_PER_THREAD {
         // Not even two threads' worth; asking for the core count would read
         // cgroup files for nothing.

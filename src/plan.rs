@@ -7,15 +7,15 @@ use std::collections::BTreeMap;
 use sha2::{Digest, Sha256};
 
 /// Where output folders go when no `--out-root` is given.
-pub const DEFAULT_OUT_ROOT: &str = "kubernetes/applications";
+pub(crate) const DEFAULT_OUT_ROOT: &str = "kubernetes/applications";
 
 /// The file in each output folder that lists the others with their sha256.
-pub const CHECKSUMS: &str = "CHECKSUMS";
+pub(crate) const CHECKSUMS: &str = "CHECKSUMS";
 
 /// Whether `dir` is an output folder pgrender wrote: it carries CHECKSUMS.
 /// Spec discovery never descends into one, and `check` reports one that
 /// no spec renders any more.
-pub fn is_generated_folder(dir: &std::path::Path) -> bool {
+pub(crate) fn is_generated_folder(dir: &std::path::Path) -> bool {
     dir.join(CHECKSUMS).is_file()
 }
 
@@ -86,7 +86,7 @@ impl Plan {
 
 /// `sha256  path` per file, sorted by path: `sha256sum -c CHECKSUMS` works
 /// inside the folder.
-pub fn checksums<'a>(files: impl Iterator<Item = (&'a String, &'a String)>) -> String {
+pub(crate) fn checksums<'a>(files: impl Iterator<Item = (&'a String, &'a String)>) -> String {
     let mut out = String::new();
     for (path, content) in files {
         if path == CHECKSUMS {
@@ -101,7 +101,7 @@ pub fn checksums<'a>(files: impl Iterator<Item = (&'a String, &'a String)>) -> S
 }
 
 /// Lowercase hex sha256, as `sha256sum` prints it.
-pub fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))

@@ -6,13 +6,13 @@
 
 /// What a quantity measures decides which suffixes make sense.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Measure {
+pub(crate) enum Measure {
     Cpu,
     Bytes,
 }
 
 /// Check `text` as a quantity of `measure`; the error says what is wrong.
-pub fn check(text: &str, measure: Measure) -> Result<(), String> {
+pub(crate) fn check(text: &str, measure: Measure) -> Result<(), String> {
     let (number, suffix) = split(text).ok_or_else(|| {
         format!("`{text}` is not a Kubernetes quantity (examples: 2, 500m, 4Gi, 50Gi)")
     })?;
@@ -33,7 +33,7 @@ pub fn check(text: &str, measure: Measure) -> Result<(), String> {
 
 /// The value of a quantity the API server accepts (`4Gi` is 4294967296,
 /// `500m` is 0.5); `None` for text outside its grammar.
-pub fn value(text: &str) -> Option<f64> {
+pub(crate) fn value(text: &str) -> Option<f64> {
     let (number, suffix) = split(text)?;
     let number: f64 = number.parse().ok()?;
     let factor = match suffix {
@@ -103,7 +103,7 @@ impl std::fmt::Display for Quantity {
 
 /// A quantity in a manifest read back from disk: a string (`50Gi`), or a
 /// plain number where YAML read one (`53687091200`).
-pub fn from_json(value: &serde_json::Value) -> Option<Quantity> {
+pub(crate) fn from_json(value: &serde_json::Value) -> Option<Quantity> {
     match value {
         serde_json::Value::String(text) => Quantity::parse(text),
         serde_json::Value::Number(number) => Quantity::parse(&number.to_string()),

@@ -39,7 +39,7 @@ const SHARED_TEMPLATES: [Template; 18] = crate::templates::embedded![
 ];
 
 /// Every embedded template: what a run's `Renderer` is built from.
-pub fn all_templates() -> impl Iterator<Item = &'static Template> {
+pub(crate) fn all_templates() -> impl Iterator<Item = &'static Template> {
     SHARED_TEMPLATES.iter().chain(backend::templates())
 }
 
@@ -50,7 +50,7 @@ pub fn renderer() -> Renderer {
 
 /// Settings of the run that some specs cannot work with; checked before
 /// anything is written.
-pub fn check_options(specs: &[ValidSpec], options: &RenderOptions) -> Result<(), Error> {
+pub(crate) fn check_options(specs: &[ValidSpec], options: &RenderOptions) -> Result<(), Error> {
     match specs
         .iter()
         .find(|s| s.cluster.spec.argocd.git_repo_url.is_some())
@@ -78,7 +78,7 @@ pub fn check_options(specs: &[ValidSpec], options: &RenderOptions) -> Result<(),
 
 /// Render every spec into its plan, on every core. The caller has run
 /// `check_options` on the whole run first.
-pub fn render_plans(
+pub(crate) fn render_plans(
     specs: &[ValidSpec],
     renderer: &Renderer,
     options: &RenderOptions,

@@ -15,7 +15,7 @@ use std::path::{Component, Path, PathBuf};
 
 /// The output root, resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputLocation {
+pub(crate) struct OutputLocation {
     /// The output root relative to the repository root, with `/`
     /// (`kubernetes/applications`); never empty, never absolute.
     pub relative: String,
@@ -24,7 +24,7 @@ pub struct OutputLocation {
 }
 
 /// Resolve `out_root` (relative to `cwd` when not absolute).
-pub fn locate(out_root: &Path, cwd: &Path) -> OutputLocation {
+pub(crate) fn locate(out_root: &Path, cwd: &Path) -> OutputLocation {
     let absolute = resolve(&cwd.join(out_root));
     let marked = |marker: &str| {
         absolute
@@ -63,7 +63,7 @@ pub fn locate(out_root: &Path, cwd: &Path) -> OutputLocation {
 /// repository holding `spec_path` (nearest `.git` at or above it), or,
 /// outside git, the working directory. ArgoCD's source directory, CI's
 /// clone and a developer's work tree see the same files only then.
-pub fn source_root(spec_path: &Path, cwd: &Path) -> PathBuf {
+pub(crate) fn source_root(spec_path: &Path, cwd: &Path) -> PathBuf {
     let absolute = resolve(&cwd.join(spec_path));
     absolute
         .ancestors()

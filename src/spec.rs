@@ -10,8 +10,8 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize};
 
-pub const API_VERSION: &str = "pgrender.dev/v1alpha1";
-pub const KIND: &str = "PostgresCluster";
+pub(crate) const API_VERSION: &str = "pgrender.dev/v1alpha1";
+pub(crate) const KIND: &str = "PostgresCluster";
 
 /// A PostgreSQL cluster service rendered by pgrender into GitOps manifests.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

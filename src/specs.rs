@@ -11,7 +11,7 @@ use crate::overrides::{self, Override};
 use crate::validate::{self, ValidSpec};
 
 /// Where specs are looked for when no PATH is given.
-pub const DEFAULT_SPEC_PATH: &str = "kubernetes/specs";
+pub(crate) const DEFAULT_SPEC_PATH: &str = "kubernetes/specs";
 
 /// Validated specs and the warnings they raised (deduplicated).
 #[derive(Debug)]
@@ -24,7 +24,7 @@ pub struct Loaded {
 
 /// How specs are loaded beyond the defaults (the ArgoCD plugin uses these).
 #[derive(Debug, Default, Clone)]
-pub struct LoadOptions {
+pub(crate) struct LoadOptions {
     /// Values set into every spec before validation.
     pub overrides: Vec<Override>,
     /// Only these spec files (relative to the search path), if set.
@@ -45,7 +45,7 @@ pub fn load_specs(path: &Path) -> Result<Loaded, Error> {
 /// across specs (pools, names, namespaces) see every spec under the spec
 /// root holding it (`spec_root`), because the others are rendered too, by
 /// another command or by ArgoCD. Only that file's spec is returned.
-pub fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
+pub(crate) fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
     let named = path.is_file() && options.only.is_none();
     let root = if named {
         spec_root(path)
@@ -148,7 +148,7 @@ pub fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Err
 }
 
 /// What a named file's run says of the problems of its neighbours.
-pub fn others_note(count: usize, root: &str) -> String {
+pub(crate) fn others_note(count: usize, root: &str) -> String {
     format!(
         "{count} other problem(s) in the specs beside it, not shown; `pgrender validate {root}` lists them"
     )

@@ -16,7 +16,7 @@ macro_rules! embedded {
 pub(crate) use embedded;
 
 /// A template's name (its path under `templates/`) and source.
-pub type Template = (&'static str, &'static str);
+pub(crate) type Template = (&'static str, &'static str);
 
 /// The environment one run renders with: built once, shared by every spec
 /// and thread. A template is compiled when first used, then kept.

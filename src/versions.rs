@@ -14,7 +14,7 @@
 
 /// One release of the `cloudnative-pg` operator chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OperatorChart {
+pub(crate) struct OperatorChart {
     pub chart: &'static str,
     pub operator: &'static str,
     /// Kubernetes minors the operator supports, oldest and newest.
@@ -25,7 +25,7 @@ pub struct OperatorChart {
 
 /// Known operator charts, oldest first. Every one ships a Cluster CRD with
 /// all the fields pgrender emits.
-pub const OPERATOR_CHARTS: [OperatorChart; 3] = [
+pub(crate) const OPERATOR_CHARTS: [OperatorChart; 3] = [
     OperatorChart {
         chart: "0.27.1",
         operator: "1.28.1",
@@ -51,23 +51,23 @@ pub const DEFAULT_OPERATOR_CHART: &str = "0.29.0";
 
 /// The oldest chart whose Cluster CRD has `probes`, `managed.services` and
 /// `synchronous.dataDurability`, which pgrender emits.
-pub const OLDEST_OPERATOR_CHART_WITH_EMITTED_FIELDS: (u32, u32, u32) = (0, 24, 0);
+pub(crate) const OLDEST_OPERATOR_CHART_WITH_EMITTED_FIELDS: (u32, u32, u32) = (0, 24, 0);
 
 /// PostgreSQL majors CloudNativePG runs, with the minor pgrender pins.
-pub const CLOUDNATIVE_PG_MINORS: [(u32, &str); 4] =
+pub(crate) const CLOUDNATIVE_PG_MINORS: [(u32, &str); 4] =
     [(15, "15.19"), (16, "16.15"), (17, "17.11"), (18, "18.6")];
 
 /// The image repository of the official CloudNativePG PostgreSQL images.
-pub const CLOUDNATIVE_PG_IMAGE_REPOSITORY: &str = "ghcr.io/cloudnative-pg/postgresql";
+pub(crate) const CLOUDNATIVE_PG_IMAGE_REPOSITORY: &str = "ghcr.io/cloudnative-pg/postgresql";
 
 /// Image flavour and OS of the default tags: `standard` carries the locales
 /// and extensions (pgvector, pgaudit) a homelab reaches for without the
 /// deprecated Barman-in-core of `system`; `minimal` has no locales beyond C
 /// and POSIX. Trixie is the Debian release the images are built on now.
-pub const CLOUDNATIVE_PG_FLAVOUR: &str = "standard-trixie";
+pub(crate) const CLOUDNATIVE_PG_FLAVOUR: &str = "standard-trixie";
 
 /// `ghcr.io/cloudnative-pg/postgresql:16.15-standard-trixie` for major 16.
-pub fn cloudnative_pg_image(major: u32) -> Option<String> {
+pub(crate) fn cloudnative_pg_image(major: u32) -> Option<String> {
     CLOUDNATIVE_PG_MINORS
         .iter()
         .find(|(m, _)| *m == major)
@@ -77,14 +77,14 @@ pub fn cloudnative_pg_image(major: u32) -> Option<String> {
 }
 
 /// A tag's `MAJOR.MINOR` part and the rest: `16.15-standard-trixie`.
-pub fn split_tag(tag: &str) -> (&str, &str) {
+pub(crate) fn split_tag(tag: &str) -> (&str, &str) {
     tag.split_once('-').unwrap_or((tag, ""))
 }
 
 /// The Debian release an official CloudNativePG tag is built on. The bare
 /// `MM.mm` tags (`16.10`) were bullseye images; a tag with a flavour names
 /// its OS last (`16.15-standard-trixie`, `16.15-202608011200-minimal-bookworm`).
-pub fn cloudnative_pg_os(tag: &str) -> Option<&str> {
+pub(crate) fn cloudnative_pg_os(tag: &str) -> Option<&str> {
     let (version, rest) = split_tag(tag);
     if !version.chars().all(|c| c.is_ascii_digit() || c == '.') {
         return None;
@@ -97,7 +97,7 @@ pub fn cloudnative_pg_os(tag: &str) -> Option<&str> {
 
 /// One major of the Bitnami `postgresql-ha` chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BitnamiChart {
+pub(crate) struct BitnamiChart {
     pub major: u32,
     /// The last release of this major, whose values.yaml the tests check
     /// every emitted key against.
@@ -112,7 +112,7 @@ pub struct BitnamiChart {
     pub has_allow_insecure_images: bool,
 }
 
-pub const BITNAMI_CHARTS: [BitnamiChart; 2] = [
+pub(crate) const BITNAMI_CHARTS: [BitnamiChart; 2] = [
     BitnamiChart {
         major: 12,
         last_release: "12.8.2",
@@ -132,7 +132,7 @@ pub const BITNAMI_CHARTS: [BitnamiChart; 2] = [
 
 /// The security advisory chart 16.0.0 fixes (its README, "To 16.0.0"),
 /// named by the legacy-image warning.
-pub const BITNAMI_ADVISORY_FIXED_IN: &str = "16.0.0";
+pub(crate) const BITNAMI_ADVISORY_FIXED_IN: &str = "16.0.0";
 
 /// Metric names an exporter exports, with where the list comes from. Only
 /// the names the alerts use are listed; a test checks every alert against it.
@@ -189,7 +189,7 @@ pub const CLOUDNATIVE_PG_METRICS: ExporterMetrics = ExporterMetrics {
 };
 
 /// `0.29.0` -> (0, 29, 0); anything else (ranges, `latest`) -> None.
-pub fn semver(version: &str) -> Option<(u32, u32, u32)> {
+pub(crate) fn semver(version: &str) -> Option<(u32, u32, u32)> {
     let mut parts = version.trim_start_matches('v').split('.');
     let mut next = || parts.next()?.parse::<u32>().ok();
     let triple = (next()?, next()?, next()?);
@@ -205,7 +205,7 @@ pub const FORTIOS_PROVIDER: &str = "fortinetdev/fortios";
 pub const FORTIOS_PROVIDER_VERSION: &str = "1.21.0";
 
 /// OpenTofu's first release; the module uses nothing newer.
-pub const OPENTOFU_REQUIRED_VERSION: &str = ">= 1.6.0";
+pub(crate) const OPENTOFU_REQUIRED_VERSION: &str = ">= 1.6.0";
 
 #[cfg(test)]
 mod tests {

@@ -25,9 +25,9 @@ pub struct Pos {
 
 /// Limits on what one spec file may contain. A real spec is ~3 KB, about
 /// 100 nodes, 6 levels deep; these leave room and stop hostile input early.
-pub const MAX_DEPTH: usize = 32;
-pub const MAX_NODES: usize = 10_000;
-pub const MAX_ALIASES: usize = 100;
+pub(crate) const MAX_DEPTH: usize = 32;
+pub(crate) const MAX_NODES: usize = 10_000;
+pub(crate) const MAX_ALIASES: usize = 100;
 
 /// Why a text is not one usable YAML document.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -436,7 +436,7 @@ fn indentation_hint(text: &str, near: usize) -> Option<(Pos, String)> {
 }
 
 /// Escape one JSON Pointer segment (RFC 6901).
-pub fn escape(segment: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn escape(segment: &str) -> std::borrow::Cow<'_, str> {
     if segment.contains(['~', '/']) {
         segment.replace('~', "~0").replace('/', "~1").into()
     } else {
@@ -445,7 +445,7 @@ pub fn escape(segment: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// `/spec/network/addresses/0` -> `spec.network.addresses[0]`.
-pub fn pointer_to_field_path(pointer: &str) -> String {
+pub(crate) fn pointer_to_field_path(pointer: &str) -> String {
     let mut out = String::new();
     for raw in pointer.split('/').skip(1) {
         let segment = raw.replace("~1", "/").replace("~0", "~");

@@ -3,16 +3,16 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pgrender::load::SpecFile;
-use pgrender::plan::RenderOptions;
-use pgrender::render::{render_spec, renderer};
-use pgrender::validate::{check_file, check_together};
+use pgrender::SpecFile;
+use pgrender::RenderOptions;
+use pgrender::{render_spec, renderer};
+use pgrender::{check_file, check_together};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(document) = pgrender::yaml::parse_document(text) else {
+    let Ok(document) = pgrender::parse_document(text) else {
         return;
     };
     let file = SpecFile {
@@ -28,6 +28,6 @@ fuzz_target!(|data: &[u8]| {
     }
     let plan = render_spec(&valid, &renderer(), &RenderOptions::default()).expect("a valid spec renders");
     for path in plan.manifest_paths() {
-        pgrender::yaml::parse_stream(&plan.files[path]).expect("rendered YAML parses");
+        pgrender::parse_stream(&plan.files[path]).expect("rendered YAML parses");
     }
 });

@@ -30,11 +30,11 @@ pub struct RenderedApplication {
 }
 
 /// The name of the file holding the Application that syncs a folder.
-pub const FOLDER_APPLICATION: &str = "folder-application.yaml";
+pub(crate) const FOLDER_APPLICATION: &str = "folder-application.yaml";
 
 /// The Application that syncs the rendered folder, emitted when the spec
 /// says where the folder lives in git (`spec.argocd.gitRepoURL`).
-pub fn folder_application(cluster: &PostgresCluster) -> Option<RenderedApplication> {
+pub(crate) fn folder_application(cluster: &PostgresCluster) -> Option<RenderedApplication> {
     cluster.spec.argocd.git_repo_url.as_ref()?;
     Some(RenderedApplication {
         field: "/metadata/name",
@@ -131,10 +131,10 @@ pub(crate) fn shared_changes(
 }
 
 /// A rendered folder's YAML files, each as its documents.
-pub type ParsedFiles = BTreeMap<String, Vec<serde_json::Value>>;
+pub(crate) type ParsedFiles = BTreeMap<String, Vec<serde_json::Value>>;
 
 /// The footprint of a rendered folder, read by the backend that rendered it.
-pub fn read_footprint(name: &str, files: &ParsedFiles) -> Option<Footprint> {
+pub(crate) fn read_footprint(name: &str, files: &ParsedFiles) -> Option<Footprint> {
     [
         &bitnami::Bitnami as &dyn Backend,
         &cloudnative_pg::CloudnativePg,
@@ -146,7 +146,7 @@ pub fn read_footprint(name: &str, files: &ParsedFiles) -> Option<Footprint> {
 /// The backend that rendered `footprint`.
 /// The backend whose own options a dotted spec field sets
 /// (`spec.bitnami.chart.targetRevision`), if any.
-pub fn owner_of_field(field: &str) -> Option<BackendName> {
+pub(crate) fn owner_of_field(field: &str) -> Option<BackendName> {
     let section = field.strip_prefix("spec.")?.split('.').next()?;
     BackendName::ALL
         .into_iter()
@@ -155,14 +155,14 @@ pub fn owner_of_field(field: &str) -> Option<BackendName> {
 
 /// The backend a parsed, not yet validated spec document names (the
 /// default when it names none); `None` for a name that is no backend.
-pub fn of_document(document: &serde_json::Value) -> Option<BackendName> {
+pub(crate) fn of_document(document: &serde_json::Value) -> Option<BackendName> {
     match document.pointer("/spec/backend") {
         None => Some(BackendName::default()),
         Some(name) => name.as_str().and_then(BackendName::from_name),
     }
 }
 
-pub fn of_footprint(footprint: &Footprint) -> Option<&'static dyn Backend> {
+pub(crate) fn of_footprint(footprint: &Footprint) -> Option<&'static dyn Backend> {
     BackendName::from_name(footprint.backend).map(for_name)
 }
 
@@ -199,7 +199,7 @@ pub(crate) fn requested_address(annotations: &serde_json::Value) -> Option<Strin
 
 /// Report options written for another backend: they would be silently
 /// ignored, which is worse than an error.
-pub fn reject_foreign_options(report: &mut Report<'_>, this: BackendName) {
+pub(crate) fn reject_foreign_options(report: &mut Report<'_>, this: BackendName) {
     for owner in BackendName::ALL.into_iter().filter(|b| *b != this) {
         let pointer = format!("/spec/{}", owner.options_key());
         if report.is_written(&pointer) {
@@ -217,18 +217,18 @@ pub fn reject_foreign_options(report: &mut Report<'_>, this: BackendName) {
 }
 
 /// Every backend's templates, for the renderer.
-pub fn templates() -> impl Iterator<Item = &'static Template> {
+pub(crate) fn templates() -> impl Iterator<Item = &'static Template> {
     bitnami::TEMPLATES
         .iter()
         .chain(cloudnative_pg::TEMPLATES.iter())
 }
 
 /// The dispatch point.
-pub fn for_cluster(cluster: &PostgresCluster) -> &'static dyn Backend {
+pub(crate) fn for_cluster(cluster: &PostgresCluster) -> &'static dyn Backend {
     for_name(cluster.spec.backend)
 }
 
-pub fn for_name(name: BackendName) -> &'static dyn Backend {
+pub(crate) fn for_name(name: BackendName) -> &'static dyn Backend {
     match name {
         BackendName::BitnamiPostgresqlHa => &bitnami::Bitnami,
         BackendName::CloudnativePg => &cloudnative_pg::CloudnativePg,
@@ -236,7 +236,7 @@ pub fn for_name(name: BackendName) -> &'static dyn Backend {
 }
 
 /// Every backend's name, for parsing and help texts.
-pub const NAMES: [BackendName; 2] = BackendName::ALL;
+pub(crate) const NAMES: [BackendName; 2] = BackendName::ALL;
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,7 @@
 
 mod params;
 
-pub use params::{PARAMETERS, PluginSettings, announcements};
+pub(crate) use params::{PluginSettings, announcements};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,7 +23,7 @@ const TIME_ZONE_SINCE: (u32, u32) = (1, 27);
 /// The manifests of every spec under `path` as one YAML stream, and the
 /// warnings for stderr. Never empty: no spec is an error, because an empty
 /// stream plus auto-prune would delete the running database.
-pub fn generate(
+pub(crate) fn generate(
     path: &Path,
     env: &BTreeMap<String, String>,
 ) -> Result<(String, Vec<String>), Error> {
@@ -100,7 +100,7 @@ pub fn generate(
 /// that declare pgrender's apiVersion and kind, valid or not (an invalid
 /// spec should reach `generate`, which explains what is wrong, rather than
 /// silently make the plugin not apply).
-pub fn discover(path: &Path) -> Result<Vec<PathBuf>, Error> {
+pub(crate) fn discover(path: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut found = Vec::new();
     for candidate in load::find_candidates(path, &[])? {
         let is_spec = match load::load_candidate(&candidate, false) {

@@ -14,7 +14,7 @@ use crate::spec::ClusterSpec;
 
 /// How a parameter is written in the Application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Collection {
+pub(crate) enum Collection {
     String,
     Array,
     Map,
@@ -22,7 +22,7 @@ pub enum Collection {
 
 /// One parameter the plugin accepts.
 #[derive(Debug)]
-pub struct Parameter {
+pub(crate) struct Parameter {
     pub name: &'static str,
     pub title: &'static str,
     pub tooltip: &'static str,
@@ -33,7 +33,7 @@ pub struct Parameter {
     pub field: Option<&'static str>,
 }
 
-pub const PARAMETERS: [Parameter; 5] = [
+pub(crate) const PARAMETERS: [Parameter; 5] = [
     Parameter {
         name: "specs",
         title: "Specs to render",
@@ -78,7 +78,7 @@ pub const PARAMETERS: [Parameter; 5] = [
 
 /// What the plugin was told to do.
 #[derive(Debug, Default, Clone)]
-pub struct PluginSettings {
+pub(crate) struct PluginSettings {
     pub overrides: Vec<Override>,
     pub specs: Option<Vec<PathBuf>>,
     /// `ARGOCD_APP_NAME` without its `<namespace>_` prefix.
@@ -99,7 +99,7 @@ struct RawParameter {
 impl PluginSettings {
     /// Read the settings from an environment (the process's, or a test's).
     /// Errors name parameters and variables, never their values.
-    pub fn from_env(env: &BTreeMap<String, String>) -> Result<PluginSettings, Error> {
+    pub(crate) fn from_env(env: &BTreeMap<String, String>) -> Result<PluginSettings, Error> {
         let mut settings = PluginSettings::default();
         settings.read_env_vars(env)?;
         if let Some(text) = env.get("ARGOCD_APP_PARAMETERS") {
@@ -270,7 +270,7 @@ fn parse_kube_version(text: &str) -> Result<(u32, u32), Error> {
 
 /// The parameter announcements ArgoCD shows in its UI (`parameters.dynamic`).
 /// Defaults are those of the reference spec; ArgoCD never sends them back.
-pub fn announcements() -> Value {
+pub(crate) fn announcements() -> Value {
     let defaults = ClusterSpec::default();
     let default_of = |field: Option<&str>| match field {
         Some("spec.bitnami.chart.targetRevision") => defaults.bitnami.chart.target_revision.clone(),

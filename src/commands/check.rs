@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::output;
 use crate::render::{check_options, render_plans, renderer};
 
-pub fn check(console: &mut dyn Console, path: &Path, out_root: &Path) -> Result<u8, Error> {
+pub(crate) fn check(console: &mut dyn Console, path: &Path, out_root: &Path) -> Result<u8, Error> {
     let loaded = load_specs_beside(path, out_root)?;
     warn(console, &loaded.warnings);
     let options = options_for(out_root)?;

@@ -11,7 +11,7 @@ use crate::error::Error;
 /// What the pre-commit hooks run: render, then fail (exit 1) when the
 /// render changed a file or when output on disk is not staged, so that a
 /// commit never goes in without the manifests of its specs.
-pub fn hook(console: &mut dyn Console, path: &Path, out_root: &Path) -> Result<u8, Error> {
+pub(crate) fn hook(console: &mut dyn Console, path: &Path, out_root: &Path) -> Result<u8, Error> {
     let Rendered {
         text,
         changed,

@@ -13,10 +13,10 @@ mod validate;
 
 use std::path::Path;
 
-pub use check::check;
-pub use hook::hook;
-pub use render::render;
-pub use validate::validate;
+pub(crate) use check::check;
+pub(crate) use hook::hook;
+pub(crate) use render::render;
+pub(crate) use validate::validate;
 
 use crate::changes;
 use crate::error::Error;
@@ -25,13 +25,13 @@ use crate::plan::RenderOptions;
 use crate::specs::{LoadOptions, Loaded, load_specs_with};
 use crate::validate::ValidSpec;
 
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_DRIFT: u8 = 1;
-pub const EXIT_ERROR: u8 = 2;
+pub(crate) const EXIT_OK: u8 = 0;
+pub(crate) const EXIT_DRIFT: u8 = 1;
+pub(crate) const EXIT_ERROR: u8 = 2;
 
 /// Where a command's words go: stdout for its result, stderr for warnings
 /// and advice, in the order the command says them.
-pub trait Console {
+pub(crate) trait Console {
     /// Standard output; an error when it cannot be written.
     fn out(&mut self, text: &str) -> Result<(), Error>;
     /// Standard error; if even that is gone, there is nobody left to tell.
@@ -39,7 +39,7 @@ pub trait Console {
 }
 
 /// Warnings, one `warning:` line each.
-pub fn warn(console: &mut dyn Console, warnings: &[String]) {
+pub(crate) fn warn(console: &mut dyn Console, warnings: &[String]) {
     let text: String = warnings.iter().map(|w| format!("warning: {w}\n")).collect();
     console.err(&text);
 }

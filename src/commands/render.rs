@@ -15,7 +15,7 @@ use crate::plan::Plan;
 use crate::render::{check_options, render_plans, renderer};
 use crate::validate::ValidSpec;
 
-pub fn render(
+pub(crate) fn render(
     console: &mut dyn Console,
     path: &Path,
     out_root: &Path,

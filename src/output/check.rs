@@ -11,7 +11,7 @@ use crate::plan::Plan;
 
 /// One difference between the plan and the disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Drift {
+pub(crate) enum Drift {
     /// Would be written but is not on disk.
     Missing { path: PathBuf },
     /// On disk but no longer generated (render would delete it).
@@ -25,7 +25,7 @@ pub enum Drift {
 
 /// Folders under `out_root` that carry a CHECKSUMS file but are not in
 /// `rendered` (the names of this run's plans).
-pub fn orphans(out_root: &Path, rendered: &std::collections::HashSet<&str>) -> Vec<Drift> {
+pub(crate) fn orphans(out_root: &Path, rendered: &std::collections::HashSet<&str>) -> Vec<Drift> {
     let Ok(entries) = std::fs::read_dir(out_root) else {
         return Vec::new();
     };
@@ -48,13 +48,13 @@ pub fn orphans(out_root: &Path, rendered: &std::collections::HashSet<&str>) -> V
 
 /// The files of `<out_root>/<name>/` (relative path to bytes), if the
 /// folder exists.
-pub fn read_folder(out_root: &Path, name: &str) -> Result<Option<Folder>, OutputError> {
+pub(crate) fn read_folder(out_root: &Path, name: &str) -> Result<Option<Folder>, OutputError> {
     read_tree(&out_root.join(name))
 }
 
 /// Compare one plan with its folder under `out_root`, as `read_folder`
 /// read it (`None`: there is none).
-pub fn compare(out_root: &Path, plan: &Plan, on_disk: Option<&Folder>) -> Vec<Drift> {
+pub(crate) fn compare(out_root: &Path, plan: &Plan, on_disk: Option<&Folder>) -> Vec<Drift> {
     let dir = out_root.join(&plan.name);
     let empty = Folder::new();
     let on_disk = on_disk.unwrap_or(&empty);
@@ -88,7 +88,7 @@ pub fn compare(out_root: &Path, plan: &Plan, on_disk: Option<&Folder>) -> Vec<Dr
 }
 
 /// Print drift for people: diffs first, then the file lists.
-pub fn print_drift(out: &mut impl Write, drift: &[Drift]) -> std::io::Result<()> {
+pub(crate) fn print_drift(out: &mut impl Write, drift: &[Drift]) -> std::io::Result<()> {
     for d in drift {
         if let Drift::Changed { diff, .. } = d {
             out.write_all(diff.as_bytes())?;

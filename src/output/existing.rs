@@ -103,7 +103,7 @@ const EMPTY_FILE_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934
 
 /// Why `render` (without `--force`) would refuse to replace the folder
 /// `dir`, whose files `check` already read; `None` when it would write it.
-pub fn render_would_refuse(dir: &Path, files: &super::Folder) -> Option<String> {
+pub(crate) fn render_would_refuse(dir: &Path, files: &super::Folder) -> Option<String> {
     let existing = Existing {
         hashes: files
             .iter()

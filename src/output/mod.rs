@@ -5,15 +5,15 @@ mod check;
 mod existing;
 mod write;
 
-pub use check::{Drift, compare, orphans, print_drift, read_folder};
-pub use existing::render_would_refuse;
-pub use write::{WriteOutcome, Writer};
+pub(crate) use check::{Drift, compare, orphans, print_drift, read_folder};
+pub(crate) use existing::render_would_refuse;
+pub(crate) use write::{WriteOutcome, Writer};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// The files of an output folder on disk: relative path (with `/`) to bytes.
-pub type Folder = BTreeMap<String, Vec<u8>>;
+pub(crate) type Folder = BTreeMap<String, Vec<u8>>;
 
 /// Why the output tree could not be written (or read for comparison).
 #[derive(Debug, thiserror::Error)]

@@ -29,14 +29,14 @@ const OLD_PREFIX: &str = ".pgrender-old-";
 
 /// What happened to one output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WriteOutcome {
+pub(crate) enum WriteOutcome {
     Created(PathBuf),
     Updated(PathBuf),
     Unchanged(PathBuf),
 }
 
 /// Writes plans under one output root, holding its lock until dropped.
-pub struct Writer {
+pub(crate) struct Writer {
     out_root: PathBuf,
     force: bool,
     /// Hashes of the existing folders, read by `preflight`.
@@ -47,7 +47,7 @@ pub struct Writer {
 impl Writer {
     /// Create the output root if needed, lock it, and repair what an
     /// interrupted earlier run left. Returns notes about repairs.
-    pub fn open(out_root: &Path, force: bool) -> Result<(Writer, Vec<String>), OutputError> {
+    pub(crate) fn open(out_root: &Path, force: bool) -> Result<(Writer, Vec<String>), OutputError> {
         fs::create_dir_all(out_root).map_err(OutputError::io(out_root))?;
         let lock = lock(out_root)?;
         let notes = recover(out_root)?;
@@ -63,7 +63,7 @@ impl Writer {
     /// Check every folder that will be written before any is touched, so a
     /// refusal leaves the whole tree as it was. Returns notes about files
     /// that will be regenerated without being edits (left empty by a power cut).
-    pub fn preflight<'a>(
+    pub(crate) fn preflight<'a>(
         &mut self,
         names: impl IntoIterator<Item = &'a str>,
     ) -> Result<Vec<String>, OutputError> {
@@ -83,12 +83,12 @@ impl Writer {
     }
 
     /// Whether `preflight` found a folder for `name` on disk.
-    pub fn has_folder(&self, name: &str) -> bool {
+    pub(crate) fn has_folder(&self, name: &str) -> bool {
         self.existing.get(name).is_some_and(Option::is_some)
     }
 
     /// Write one batch of plans (all names passed to `preflight` before).
-    pub fn write(&mut self, plans: &[Plan]) -> Result<Vec<WriteOutcome>, OutputError> {
+    pub(crate) fn write(&mut self, plans: &[Plan]) -> Result<Vec<WriteOutcome>, OutputError> {
         let mut outcomes = Vec::with_capacity(plans.len());
         let mut staged = Vec::new();
         for plan in plans {

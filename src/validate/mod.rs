@@ -5,8 +5,8 @@
 //! that passes leaves here as a `ValidSpec`, its backend resolved.
 
 mod fleet;
-pub mod net;
-pub mod parameters;
+pub(crate) mod net;
+pub(crate) mod parameters;
 mod rules;
 mod schema;
 mod secrets;
@@ -14,7 +14,7 @@ mod text;
 mod walk;
 
 pub use fleet::check_together;
-pub use schema::{ScalarKind, scalar_kind};
+pub(crate) use schema::{ScalarKind, scalar_kind};
 
 use serde::Deserialize;
 

@@ -7,22 +7,18 @@ use ipnet::Ipv4Net;
 
 /// An inclusive range of IPv4 addresses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Ipv4Range {
+pub(crate) struct Ipv4Range {
     pub first: Ipv4Addr,
     pub last: Ipv4Addr,
 }
 
 impl Ipv4Range {
-    pub fn contains(&self, ip: Ipv4Addr) -> bool {
+    pub(crate) fn contains(&self, ip: Ipv4Addr) -> bool {
         self.first <= ip && ip <= self.last
     }
 
-    pub fn overlaps(&self, other: &Ipv4Range) -> bool {
-        self.first <= other.last && other.first <= self.last
-    }
-
     /// Parse `a-b` (a <= b) or a canonical CIDR; the error says what is wrong.
-    pub fn parse(text: &str) -> Result<Ipv4Range, String> {
+    pub(crate) fn parse(text: &str) -> Result<Ipv4Range, String> {
         let text = text.trim();
         if let Some((a, b)) = text.split_once('-') {
             let first = parse_ip(a.trim())?;
@@ -53,7 +49,7 @@ impl fmt::Display for Ipv4Range {
     }
 }
 
-pub fn parse_ip(text: &str) -> Result<Ipv4Addr, String> {
+pub(crate) fn parse_ip(text: &str) -> Result<Ipv4Addr, String> {
     text.parse::<Ipv4Addr>()
         .map_err(|_| format!("`{text}` is not an IPv4 address (pgrender supports IPv4 pools only)"))
 }
@@ -61,7 +57,7 @@ pub fn parse_ip(text: &str) -> Result<Ipv4Addr, String> {
 /// A CIDR whose host bits are zero: `192.168.20.5/24` is refused with the
 /// network it probably meant, because MetalLB and NetworkPolicy read the
 /// two differently.
-pub fn parse_cidr(text: &str) -> Result<Ipv4Net, String> {
+pub(crate) fn parse_cidr(text: &str) -> Result<Ipv4Net, String> {
     let net: Ipv4Net = text
         .parse()
         .map_err(|_| format!("`{text}` is not an IPv4 CIDR such as 192.168.20.0/24"))?;
@@ -76,7 +72,7 @@ pub fn parse_cidr(text: &str) -> Result<Ipv4Net, String> {
 
 /// Every pair of overlapping ranges, in O(n log n) plus the overlaps found:
 /// sort by start, then compare each range only with the open ones before it.
-pub fn overlapping_pairs<T: Copy>(
+pub(crate) fn overlapping_pairs<T: Copy>(
     ranges: &[(Ipv4Range, T)],
 ) -> Vec<((Ipv4Range, T), (Ipv4Range, T))> {
     let mut sorted: Vec<(Ipv4Range, T)> = ranges.to_vec();

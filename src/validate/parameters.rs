@@ -219,7 +219,8 @@ pub(super) fn check(cluster: &PostgresCluster, report: &mut Report<'_>) {
 }
 
 /// Every parameter pgrender accepts, for the README.
-pub fn known_names() -> impl Iterator<Item = &'static str> {
+#[cfg(test)]
+fn known_names() -> impl Iterator<Item = &'static str> {
     KNOWN.iter().map(|(name, _)| *name)
 }
 

@@ -226,7 +226,7 @@ fn schema_at<'a>(schema: &'a Value, pointer: &str) -> Option<&'a Value> {
 
 /// What kind of scalar the spec takes at `pointer`, for values that arrive
 /// as text (ArgoCD parameters): `None` for unknown fields.
-pub fn scalar_kind(pointer: &str) -> Option<ScalarKind> {
+pub(crate) fn scalar_kind(pointer: &str) -> Option<ScalarKind> {
     let node = schema_at(&SCHEMA, pointer)?;
     if node.get("properties").is_some() {
         return Some(ScalarKind::Object);
@@ -252,7 +252,7 @@ pub fn scalar_kind(pointer: &str) -> Option<ScalarKind> {
 
 /// The shapes `scalar_kind` tells apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScalarKind {
+pub(crate) enum ScalarKind {
     Text,
     Integer,
     Boolean,

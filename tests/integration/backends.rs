@@ -49,7 +49,7 @@ fn render_check_and_generate_work_unchanged_for_cloudnative_pg() {
     // The plugin prints the same manifests.
     let o = crate::support::pgrender(&ws.path().join("kubernetes/specs"), &["generate"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let kinds: Vec<String> = pgrender::yaml::parse_stream(&stdout(&o))
+    let kinds: Vec<String> = pgrender::parse_stream(&stdout(&o))
         .expect("yaml")
         .iter()
         .map(|d| d["kind"].as_str().expect("kind").to_string())
@@ -74,8 +74,7 @@ fn render_check_and_generate_work_unchanged_for_cloudnative_pg() {
 fn the_operator_application_comes_first_and_uses_server_side_apply() {
     let tree = repo_root().join("tests/golden/cloudnative-pg/expected/postgresql");
     let read = |p: &str| {
-        pgrender::yaml::parse_stream(&std::fs::read_to_string(tree.join(p)).expect(p))
-            .expect("yaml")
+        pgrender::parse_stream(&std::fs::read_to_string(tree.join(p)).expect(p)).expect("yaml")
     };
     let app = &read("application.yaml")[0];
     assert_eq!(
@@ -85,7 +84,7 @@ fn the_operator_application_comes_first_and_uses_server_side_apply() {
     assert_eq!(app["spec"]["source"]["chart"], "cloudnative-pg");
     assert_eq!(
         app["spec"]["source"]["targetRevision"],
-        pgrender::versions::DEFAULT_OPERATOR_CHART
+        pgrender::DEFAULT_OPERATOR_CHART
     );
     let options: Vec<&str> = app["spec"]["syncPolicy"]["syncOptions"]
         .as_array()
@@ -130,7 +129,7 @@ fn the_operator_application_comes_first_and_uses_server_side_apply() {
 #[test]
 fn sync_replication_uses_the_cnpg_synchronous_stanza() {
     let tree = repo_root().join("tests/golden/cloudnative-pg-variants/expected/orders");
-    let cluster = &pgrender::yaml::parse_stream(
+    let cluster = &pgrender::parse_stream(
         &std::fs::read_to_string(tree.join("cluster.yaml")).expect("cluster"),
     )
     .expect("yaml")[0];
@@ -308,7 +307,7 @@ fn metric_names(expr: &str) -> Vec<String> {
 
 #[test]
 fn every_alert_names_only_metrics_its_backends_exporter_exports() {
-    use pgrender::versions::{CLOUDNATIVE_PG_METRICS, POSTGRES_EXPORTER_METRICS};
+    use pgrender::{CLOUDNATIVE_PG_METRICS, POSTGRES_EXPORTER_METRICS};
     let mut seen = BTreeSet::new();
     let golden = repo_root().join("tests/golden");
     for case in std::fs::read_dir(&golden).expect("golden") {
@@ -324,7 +323,7 @@ fn every_alert_names_only_metrics_its_backends_exporter_exports() {
             } else {
                 POSTGRES_EXPORTER_METRICS
             };
-            let rule = &pgrender::yaml::parse_stream(&text).expect("rule")[0];
+            let rule = &pgrender::parse_stream(&text).expect("rule")[0];
             for group in rule["spec"]["groups"].as_array().expect("groups") {
                 for alert in group["rules"].as_array().expect("rules") {
                     let name = alert["alert"].as_str().expect("alert name");
@@ -332,7 +331,7 @@ fn every_alert_names_only_metrics_its_backends_exporter_exports() {
                     for metric in metric_names(expr) {
                         assert!(
                             exporter.exported.contains(&metric.as_str())
-                                || pgrender::alerts::KUBERNETES_METRICS.contains(&metric.as_str()),
+                                || pgrender::KUBERNETES_METRICS.contains(&metric.as_str()),
                             "{}: {name}: {metric} is exported by neither the exporter ({}) nor Kubernetes",
                             folder.display(),
                             exporter.source

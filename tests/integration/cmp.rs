@@ -72,7 +72,7 @@ fn committed_stream() -> String {
 }
 
 fn docs(text: &str) -> Vec<Value> {
-    pgrender::yaml::parse_stream(text).expect("a YAML stream")
+    pgrender::parse_stream(text).expect("a YAML stream")
 }
 
 fn assert_failed_cleanly(o: &Output, want: &str) {

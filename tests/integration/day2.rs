@@ -41,7 +41,7 @@ fn is_cnpg(files: &BTreeMap<String, Vec<u8>>) -> bool {
 }
 
 fn docs(bytes: &[u8]) -> Vec<Value> {
-    pgrender::yaml::parse_stream(std::str::from_utf8(bytes).expect("utf-8")).expect("yaml")
+    pgrender::parse_stream(std::str::from_utf8(bytes).expect("utf-8")).expect("yaml")
 }
 
 fn labels(v: &Value) -> BTreeMap<String, String> {
@@ -380,7 +380,7 @@ fn the_generated_readme_is_a_runbook_for_this_cluster() {
 #[test]
 fn the_runbook_shows_the_folder_application_pgrender_writes() {
     let folder = repo_root().join("tests/golden/cloudnative-pg-18/expected/postgresql");
-    let written = &pgrender::yaml::parse_stream(
+    let written = &pgrender::parse_stream(
         &std::fs::read_to_string(folder.join("folder-application.yaml")).expect("written"),
     )
     .expect("yaml")[0];
@@ -390,7 +390,7 @@ fn the_runbook_shows_the_folder_application_pgrender_writes() {
         .nth(1)
         .and_then(|rest| rest.split("```").next())
         .expect("a yaml block in the runbook");
-    let shown = &pgrender::yaml::parse_stream(block).expect("shown yaml")[0];
+    let shown = &pgrender::parse_stream(block).expect("shown yaml")[0];
     for field in [
         "/metadata/name",
         "/spec/source",
@@ -426,7 +426,7 @@ fn the_secrets_folder_is_synced_and_left_alone() {
         "never written"
     );
     assert_eq!(ws.run(&["check"]).status.code(), Some(0));
-    let app = &pgrender::yaml::parse_stream(
+    let app = &pgrender::parse_stream(
         &std::fs::read_to_string(
             ws.path()
                 .join("kubernetes/applications/postgresql/folder-application.yaml"),

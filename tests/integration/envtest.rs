@@ -265,7 +265,7 @@ impl ApiServer {
             let dir = repo_root().join("tests/upstream/crds").join(folder);
             for file in sorted_entries(&dir) {
                 let text = std::fs::read_to_string(&file).expect("CRD file");
-                for crd in pgrender::yaml::parse_stream(&text).expect("CRD YAML") {
+                for crd in pgrender::parse_stream(&text).expect("CRD YAML") {
                     let name = crd["metadata"]["name"]
                         .as_str()
                         .expect("CRD name")
@@ -418,7 +418,7 @@ fn emitted_objects() -> Vec<(String, Value)> {
                 continue;
             }
             let text = String::from_utf8(bytes).expect("utf-8");
-            for doc in pgrender::yaml::parse_stream(&text).expect("rendered YAML") {
+            for doc in pgrender::parse_stream(&text).expect("rendered YAML") {
                 if doc.get("apiVersion").is_some() && doc.get("kind").is_some() {
                     objects.push((format!("{tree}/{path}"), doc));
                 }

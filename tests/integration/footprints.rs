@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use pgrender::footprint::{BackupVolume, Quantity};
+use pgrender::{BackupVolume, Quantity};
 
 use crate::support::{repo_root, snapshot};
 
@@ -25,12 +25,12 @@ fn every_golden_folder_reads_back_as_its_spec() {
         .expect("golden")
         .map(|e| e.expect("entry").path())
     {
-        let loaded = pgrender::specs::load_specs(&case.join("specs")).expect("valid specs");
+        let loaded = pgrender::load_specs(&case.join("specs")).expect("valid specs");
         for spec in &loaded.specs {
             let cluster = &spec.cluster;
             let name = &cluster.metadata.name;
             let files = folder(&case.join("expected").join(name));
-            let print = pgrender::changes::footprint(name, &files)
+            let print = pgrender::read_footprint(name, &files)
                 .unwrap_or_else(|| panic!("{}: no footprint for {name}", case.display()));
             let at = format!("{} ({name})", case.display());
             let s = &cluster.spec;

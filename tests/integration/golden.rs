@@ -98,7 +98,7 @@ fn committed_schema_matches_the_types() {
     let committed = std::fs::read_to_string(repo_root().join("schemas/pgcluster.schema.json"))
         .expect("committed schema");
     assert!(
-        committed == pgrender::spec::json_schema_text(),
+        committed == pgrender::json_schema_text(),
         "schemas/pgcluster.schema.json is stale: run `cargo run -- schema > schemas/pgcluster.schema.json`"
     );
 }
@@ -188,7 +188,7 @@ fn schema_fields(schema: &serde_json::Value) -> Vec<String> {
 #[test]
 fn readme_documents_every_spec_field_and_starts_with_the_two_commands() {
     let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README.md");
-    let fields = schema_fields(&pgrender::spec::json_schema());
+    let fields = schema_fields(&pgrender::json_schema());
     assert!(fields.len() > 40, "{fields:?}");
     for field in fields {
         assert!(

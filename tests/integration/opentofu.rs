@@ -136,11 +136,11 @@ fn the_module_pins_the_provider_of_the_version_table() {
         };
         assert_eq!(
             field("source").as_deref(),
-            Some(format!("\"{}\"", pgrender::versions::FORTIOS_PROVIDER).as_str())
+            Some(format!("\"{}\"", pgrender::FORTIOS_PROVIDER).as_str())
         );
         assert_eq!(
             field("version").as_deref(),
-            Some(format!("\"{}\"", pgrender::versions::FORTIOS_PROVIDER_VERSION).as_str())
+            Some(format!("\"{}\"", pgrender::FORTIOS_PROVIDER_VERSION).as_str())
         );
     }
 }

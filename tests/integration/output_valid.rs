@@ -62,7 +62,7 @@ pub(crate) fn crd_schemas() -> Vec<((String, String), Value)> {
     for folder in std::fs::read_dir(&root).expect("crds") {
         for file in std::fs::read_dir(folder.expect("entry").path()).expect("crd folder") {
             let text = std::fs::read_to_string(file.expect("entry").path()).expect("crd");
-            for crd in pgrender::yaml::parse_stream(&text).expect("crd yaml") {
+            for crd in pgrender::parse_stream(&text).expect("crd yaml") {
                 let group = crd["spec"]["group"].as_str().expect("group");
                 let kind = crd["spec"]["names"]["kind"].as_str().expect("kind");
                 for version in crd["spec"]["versions"].as_array().expect("versions") {
@@ -149,7 +149,7 @@ fn output_trees() -> Vec<(String, BTreeMap<String, Vec<u8>>)> {
 }
 
 fn documents(text: &str) -> Vec<Value> {
-    pgrender::yaml::parse_stream(text).expect("rendered YAML parses")
+    pgrender::parse_stream(text).expect("rendered YAML parses")
 }
 
 #[test]

@@ -193,7 +193,7 @@ fn the_hook_never_lets_a_commit_in_without_current_staged_output() {
 #[test]
 fn both_hooks_run_the_same_entry_on_the_same_files() {
     let text = std::fs::read_to_string(repo_root().join(".pre-commit-hooks.yaml")).expect("hooks");
-    let hooks = pgrender::yaml::parse_stream(&text).expect("yaml").remove(0);
+    let hooks = pgrender::parse_stream(&text).expect("yaml").remove(0);
     let hooks = hooks.as_array().expect("a list of hooks");
     let languages: Vec<&str> = hooks
         .iter()

@@ -6,10 +6,10 @@
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-use pgrender::load::SpecFile;
-use pgrender::plan::{Plan, RenderOptions};
-use pgrender::render::{render_spec, renderer};
-use pgrender::validate::check_file;
+use pgrender::SpecFile;
+use pgrender::check_file;
+use pgrender::{Plan, RenderOptions};
+use pgrender::{render_spec, renderer};
 
 use crate::output_valid::{chart_keys, used_keys, validators};
 
@@ -18,7 +18,7 @@ fn spec_file(value: &Value) -> SpecFile {
     SpecFile {
         display: "generated.yaml".into(),
         file_name: "generated.yaml".into(),
-        document: pgrender::yaml::parse_document(&text).expect("generated spec parses"),
+        document: pgrender::parse_document(&text).expect("generated spec parses"),
     }
 }
 
@@ -33,7 +33,7 @@ fn render(value: &Value) -> Plan {
 fn documents(plan: &Plan) -> Vec<(String, Value)> {
     let mut out = Vec::new();
     for path in plan.manifest_paths() {
-        for doc in pgrender::yaml::parse_stream(&plan.files[path]).expect("emitted YAML parses") {
+        for doc in pgrender::parse_stream(&plan.files[path]).expect("emitted YAML parses") {
             out.push((path.clone(), doc));
         }
     }
@@ -142,7 +142,7 @@ proptest! {
         }
         if let Some(values) = plan.files.get("values/values.yaml") {
             let (keys, open) = chart_keys("values-12.x.yaml");
-            let values = pgrender::yaml::parse_stream(values).expect("values").remove(0);
+            let values = pgrender::parse_stream(values).expect("values").remove(0);
             let mut used = Vec::new();
             used_keys(&values, String::new(), &mut used);
             for key in used {

@@ -194,7 +194,7 @@ fn script(file: &str, kind: &str) -> String {
         .join("kubernetes/applications/postgresql")
         .join(file);
     let text = std::fs::read_to_string(&path).expect("reference manifest");
-    let docs = pgrender::yaml::parse_stream(&text).expect("yaml");
+    let docs = pgrender::parse_stream(&text).expect("yaml");
     let doc = docs.iter().find(|d| d["kind"] == kind).expect("kind");
     let pod = match kind {
         "CronJob" => &doc["spec"]["jobTemplate"]["spec"]["template"]["spec"],
