@@ -98,7 +98,7 @@ pub(crate) fn alerts(cluster: &PostgresCluster, facts: &ClusterFacts) -> Vec<Ale
         });
     }
     if spec.monitoring.exporter
-        && let Some(volume_bytes) = crate::quantity::value(&spec.storage.size.0)
+        && let Some(volume_bytes) = spec.storage.size.value().map(|q| q.value())
     {
         // PostgreSQL's own account of what it stores: it works on every
         // storage class, host paths included.
@@ -125,7 +125,7 @@ pub(crate) fn alerts(cluster: &PostgresCluster, facts: &ClusterFacts) -> Vec<Ale
             severity: "warning",
             summary: format!(
                 "PostgreSQL in {{{{ $labels.pod }}}} of {name} fills over {}% of its {} volume",
-                limits.storage_used_percent, spec.storage.size.0
+                limits.storage_used_percent, spec.storage.size
             ),
             description: format!(
                 "The {counted} of this instance, as PostgreSQL reports them, against the volume size the spec declares \

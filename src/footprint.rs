@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-pub use crate::quantity::Quantity;
+pub(crate) use crate::quantity::Quantity;
 
 /// The facts of a cluster that decide whether a change is harmless.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -66,12 +66,12 @@ fn schema_reference(spec_dir: &Path) -> Option<String> {
 /// The first address of a range (`a-b`) or a CIDR (its network address plus
 /// one), for a LoadBalancer IP the user did not choose.
 fn first_address(pool: &str) -> Option<String> {
-    if let Some((first, _)) = pool.split_once('-') {
-        return Some(first.trim().to_string());
+    let range = crate::net::Ipv4Range::parse(pool).ok()?;
+    if pool.contains('/') {
+        let net = crate::net::parse_cidr(pool).ok()?;
+        return net.hosts().next().map(|host| host.to_string());
     }
-    let net: ipnet::Ipv4Net = pool.parse().ok()?;
-    let hosts = net.hosts().next()?;
-    Some(hosts.to_string())
+    Some(range.first.to_string())
 }
 
 /// The spec text for `request`, given the specs already in its folder.
@@ -82,12 +82,12 @@ fn spec_text(request: &InitRequest, others: &[ValidSpec]) -> String {
     let pool = request
         .pool
         .clone()
-        .unwrap_or_else(|| AddressPool::default().addresses[0].clone());
+        .unwrap_or_else(|| AddressPool::default().texts()[0].to_string());
     let ip = request
         .ip
         .clone()
         .or_else(|| first_address(&pool))
-        .unwrap_or_else(|| defaults.network.load_balancer_ip.clone());
+        .unwrap_or_else(|| defaults.network.load_balancer_ip.to_string());
     let mut out = String::new();
     if let Some(schema) = schema_reference(&request.spec_dir) {
         out.push_str(&format!("# yaml-language-server: $schema={schema}\n"));

@@ -32,6 +32,7 @@
 mod footprint;
 mod git;
 mod names;
+mod net;
 mod parallel;
 mod plan;
 mod quantity;
@@ -78,7 +79,7 @@ mod cli;
 pub use alerts::KUBERNETES_METRICS;
 pub use changes::footprint as read_footprint;
 pub use cli::main;
-pub use footprint::{BackupVolume, Footprint, Quantity};
+pub use footprint::BackupVolume;
 pub use load::SpecFile;
 pub use plan::{Plan, RenderOptions};
 pub use render::{render_spec, renderer};

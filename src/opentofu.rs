@@ -12,7 +12,6 @@ use serde::Serialize;
 
 use crate::names::FORTIGATE_NAME_PREFIX;
 use crate::spec::{FortiGate, PostgresCluster};
-use crate::validate::net::{Ipv4Range, parse_cidr};
 use crate::versions::{FORTIOS_PROVIDER, FORTIOS_PROVIDER_VERSION, OPENTOFU_REQUIRED_VERSION};
 
 /// The files of the module, under `<name>/opentofu/`, with their templates.
@@ -55,9 +54,9 @@ pub(crate) struct FortiGateModule {
     pub dhcp_exclusions: Vec<(String, String)>,
 }
 
-/// The module for a validated spec, or `None` without a FortiGate.
-/// Validation has already parsed every address; one that does not parse
-/// here is left out rather than guessed.
+/// The module for a validated spec, or `None` without a FortiGate. Every
+/// address was parsed when the spec was read and validation refused the
+/// spec if one did not parse.
 pub(crate) fn fortigate_module(cluster: &PostgresCluster) -> Option<FortiGateModule> {
     let gate: &FortiGate = cluster.spec.network.firewall.fortigate.as_ref()?;
     let name = &cluster.metadata.name;
@@ -66,7 +65,7 @@ pub(crate) fn fortigate_module(cluster: &PostgresCluster) -> Option<FortiGateMod
     let clients = network
         .allowed_clients
         .iter()
-        .filter_map(|text| parse_cidr(text).ok())
+        .filter_map(|cidr| cidr.value().copied())
         .map(|net| Address {
             label: format!(
                 "client_{}_{}",
@@ -82,7 +81,7 @@ pub(crate) fn fortigate_module(cluster: &PostgresCluster) -> Option<FortiGateMod
         .address_pool
         .addresses
         .iter()
-        .filter_map(|text| Ipv4Range::parse(text).ok())
+        .filter_map(|range| range.value())
         .map(|range| (range.first.to_string(), range.last.to_string()))
         .collect();
     Some(FortiGateModule {

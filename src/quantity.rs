@@ -11,51 +11,10 @@ pub(crate) enum Measure {
     Bytes,
 }
 
-/// Check `text` as a quantity of `measure`; the error says what is wrong.
-pub(crate) fn check(text: &str, measure: Measure) -> Result<(), String> {
-    let (number, suffix) = split(text).ok_or_else(|| {
-        format!("`{text}` is not a Kubernetes quantity (examples: 2, 500m, 4Gi, 50Gi)")
-    })?;
-    let value: f64 = number.parse().map_err(|_| {
-        format!("`{text}` is not a Kubernetes quantity (examples: 2, 500m, 4Gi, 50Gi)")
-    })?;
-    if value <= 0.0 {
-        return Err(format!("`{text}` must be greater than zero"));
-    }
-    if measure == Measure::Bytes && matches!(suffix, "m" | "u" | "n") {
-        return Err(format!(
-            "`{text}` uses the milli/micro/nano suffix `{suffix}`, which means fractions of a byte; did you mean `{number}{}i`?",
-            suffix.to_uppercase()
-        ));
-    }
-    Ok(())
-}
-
-/// The value of a quantity the API server accepts (`4Gi` is 4294967296,
-/// `500m` is 0.5); `None` for text outside its grammar.
-pub(crate) fn value(text: &str) -> Option<f64> {
-    let (number, suffix) = split(text)?;
-    let number: f64 = number.parse().ok()?;
-    let factor = match suffix {
-        "" => 1.0,
-        "Ki" => 1024f64,
-        "Mi" => 1024f64.powi(2),
-        "Gi" => 1024f64.powi(3),
-        "Ti" => 1024f64.powi(4),
-        "Pi" => 1024f64.powi(5),
-        "Ei" => 1024f64.powi(6),
-        "n" => 1e-9,
-        "u" => 1e-6,
-        "m" => 1e-3,
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        "P" => 1e15,
-        "E" => 1e18,
-        exponent => 10f64.powi(exponent[1..].parse().ok()?),
-    };
-    Some(number * factor)
+/// Why `text` is not a quantity a spec may hold: outside the grammar, or
+/// not above zero. What it measures is checked after (`fits`).
+fn spec_error(text: &str) -> String {
+    format!("`{text}` is not a Kubernetes quantity (examples: 2, 500m, 4Gi, 50Gi)")
 }
 
 /// A quantity as written, compared by its value: `50Gi` equals
@@ -63,16 +22,46 @@ pub(crate) fn value(text: &str) -> Option<f64> {
 #[derive(Debug, Clone)]
 pub struct Quantity {
     text: String,
+    number: String,
+    suffix: String,
     value: f64,
 }
 
 impl Quantity {
-    /// `None` for text outside the API server's grammar.
+    /// Any quantity the API server's grammar accepts, zero included (a
+    /// manifest read back); `None` for other text.
     pub fn parse(text: &str) -> Option<Quantity> {
-        value(text).map(|value| Quantity {
+        let (number, suffix) = split(text)?;
+        let value = number.parse::<f64>().ok()? * factor(suffix)?;
+        Some(Quantity {
             text: text.to_string(),
+            number: number.to_string(),
+            suffix: suffix.to_string(),
             value,
         })
+    }
+
+    /// A quantity a spec may hold: in the grammar and above zero; the error
+    /// says what is wrong.
+    pub(crate) fn parse_positive(text: &str) -> Result<Quantity, String> {
+        let quantity = Quantity::parse(text).ok_or_else(|| spec_error(text))?;
+        if quantity.value <= 0.0 {
+            return Err(format!("`{text}` must be greater than zero"));
+        }
+        Ok(quantity)
+    }
+
+    /// Whether the suffix makes sense for what the quantity measures: the
+    /// API server accepts `memory: 4000m`, which is four bytes.
+    pub(crate) fn fits(&self, measure: Measure) -> Result<(), String> {
+        let (text, number, suffix) = (&self.text, &self.number, &self.suffix);
+        if measure == Measure::Bytes && matches!(suffix.as_str(), "m" | "u" | "n") {
+            return Err(format!(
+                "`{text}` uses the milli/micro/nano suffix `{suffix}`, which means fractions of a byte; did you mean `{number}{}i`?",
+                suffix.to_uppercase()
+            ));
+        }
+        Ok(())
     }
 
     pub fn value(&self) -> f64 {
@@ -99,6 +88,29 @@ impl std::fmt::Display for Quantity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.text)
     }
+}
+
+/// What one unit of `suffix` is worth.
+fn factor(suffix: &str) -> Option<f64> {
+    Some(match suffix {
+        "" => 1.0,
+        "Ki" => 1024f64,
+        "Mi" => 1024f64.powi(2),
+        "Gi" => 1024f64.powi(3),
+        "Ti" => 1024f64.powi(4),
+        "Pi" => 1024f64.powi(5),
+        "Ei" => 1024f64.powi(6),
+        "n" => 1e-9,
+        "u" => 1e-6,
+        "m" => 1e-3,
+        "k" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        "P" => 1e15,
+        "E" => 1e18,
+        exponent => 10f64.powi(exponent.get(1..)?.parse().ok()?),
+    })
 }
 
 /// A quantity in a manifest read back from disk: a string (`50Gi`), or a
@@ -156,6 +168,10 @@ fn is_exponent(suffix: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn check(text: &str, measure: Measure) -> Result<(), String> {
+        Quantity::parse_positive(text)?.fits(measure)
+    }
+
     #[test]
     fn accepts_what_the_api_server_accepts() {
         for ok in ["2", "500m", "0.5", "4Gi", "50Gi", "1e3", "1.5G", "+1"] {
@@ -164,26 +180,6 @@ mod tests {
         for ok in ["4Gi", "512Mi", "50G", "1Ti"] {
             assert!(check(ok, Measure::Bytes).is_ok(), "{ok}");
         }
-    }
-
-    #[test]
-    fn equal_amounts_in_any_spelling_have_one_value() {
-        let fifty_gi = value("50Gi");
-        assert_eq!(fifty_gi, Some(53_687_091_200.0));
-        for same in [
-            "53687091200",
-            "51200Mi",
-            "52428800Ki",
-            "+50Gi",
-            "53687091200e0",
-        ] {
-            assert_eq!(value(same), fifty_gi, "{same}");
-        }
-        assert_eq!(value("500m"), Some(0.5));
-        assert_eq!(value("1e3"), Some(1000.0));
-        assert_eq!(value("2.5G"), Some(2.5e9));
-        assert_eq!(value("4 Gi"), None);
-        assert_eq!(value("4GiB"), None);
     }
 
     #[test]
@@ -196,5 +192,27 @@ mod tests {
                 .unwrap_err()
                 .contains("did you mean `4000Mi`")
         );
+    }
+
+    #[test]
+    fn equal_amounts_in_any_spelling_have_one_value() {
+        let value = |text: &str| Quantity::parse(text).map(|q| q.value());
+        let fifty_gi = value("50Gi");
+        assert_eq!(fifty_gi, Some(53_687_091_200.0));
+        for same in [
+            "53687091200",
+            "51200Mi",
+            "52428800Ki",
+            "+50Gi",
+            "53687091200e0",
+        ] {
+            assert_eq!(value(same), fifty_gi, "{same}");
+            assert_eq!(Quantity::parse(same), Quantity::parse("50Gi"));
+        }
+        assert_eq!(value("500m"), Some(0.5));
+        assert_eq!(value("1e3"), Some(1000.0));
+        assert_eq!(value("2.5G"), Some(2.5e9));
+        assert_eq!(value("4 Gi"), None);
+        assert_eq!(value("4GiB"), None);
     }
 }

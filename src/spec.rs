@@ -309,15 +309,81 @@ pub enum Replication {
     Sync,
 }
 
-/// A Kubernetes quantity such as `2`, `500m` or `4Gi`. Accepts a YAML number
-/// too, because `cpu: 2` is how people write it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct Quantity(pub String);
+/// A spec value as written and what it means, parsed once when the spec is
+/// read. Validation reports `error()` at the value's position; everything
+/// after it (alerts, footprints, change classes, the OpenTofu module) uses
+/// `value()`. Templates and the schema's defaults see the text as written.
+#[derive(Debug, Clone)]
+pub struct Typed<T: SpecValue> {
+    text: String,
+    parsed: Result<T, String>,
+}
 
-impl<'de> Deserialize<'de> for Quantity {
+/// A type a spec value is parsed into; the error says what is wrong.
+pub trait SpecValue: Sized + Clone + std::fmt::Debug {
+    fn parse_spec(text: &str) -> Result<Self, String>;
+}
+
+impl<T: SpecValue> Typed<T> {
+    pub fn new(text: impl Into<String>) -> Self {
+        let text = text.into();
+        let parsed = T::parse_spec(&text);
+        Typed { text, parsed }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The meaning; `None` only for a spec that failed validation.
+    pub fn value(&self) -> Option<&T> {
+        self.parsed.as_ref().ok()
+    }
+
+    pub fn error(&self) -> Option<&str> {
+        self.parsed.as_ref().err().map(String::as_str)
+    }
+}
+
+impl<T: SpecValue> PartialEq for Typed<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl<T: SpecValue> std::fmt::Display for Typed<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl<T: SpecValue> Serialize for Typed<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+/// Strings, or numbers read as their text (`cpu: 2`); the schema says
+/// which a field takes.
+impl<'de, T: SpecValue> Deserialize<'de> for Typed<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Quantity(ScalarText::deserialize(d)?.0))
+        Ok(Typed::new(ScalarText::deserialize(d)?.0))
+    }
+}
+
+impl<T: SpecValue> From<&str> for Typed<T> {
+    fn from(s: &str) -> Self {
+        Typed::new(s)
+    }
+}
+
+/// A Kubernetes quantity such as `2`, `500m` or `4Gi`, above zero. Accepts
+/// a YAML number too, because `cpu: 2` is how people write it.
+pub(crate) type Quantity = Typed<crate::quantity::Quantity>;
+
+impl SpecValue for crate::quantity::Quantity {
+    fn parse_spec(text: &str) -> Result<Self, String> {
+        crate::quantity::Quantity::parse_positive(text)
     }
 }
 
@@ -333,11 +399,50 @@ impl JsonSchema for Quantity {
     }
 }
 
-impl From<&str> for Quantity {
-    fn from(s: &str) -> Self {
-        Quantity(s.to_string())
+/// An IPv4 address (`192.168.10.100`).
+pub(crate) type IpAddress = Typed<std::net::Ipv4Addr>;
+
+impl SpecValue for std::net::Ipv4Addr {
+    fn parse_spec(text: &str) -> Result<Self, String> {
+        crate::net::parse_ip(text)
     }
 }
+
+/// A MetalLB address range: `a.b.c.d-a.b.c.e` or a CIDR.
+pub(crate) type AddressRange = Typed<crate::net::Ipv4Range>;
+
+impl SpecValue for crate::net::Ipv4Range {
+    fn parse_spec(text: &str) -> Result<Self, String> {
+        crate::net::Ipv4Range::parse(text)
+    }
+}
+
+/// An IPv4 network in canonical CIDR form (`192.168.20.0/24`).
+pub(crate) type Cidr = Typed<ipnet::Ipv4Net>;
+
+impl SpecValue for ipnet::Ipv4Net {
+    fn parse_spec(text: &str) -> Result<Self, String> {
+        crate::net::parse_cidr(text)
+    }
+}
+
+/// Addresses, ranges and networks are plain strings in the schema.
+macro_rules! string_schema {
+    ($($t:ty),*) => {$(
+        impl JsonSchema for $t {
+            fn inline_schema() -> bool {
+                true
+            }
+            fn schema_name() -> Cow<'static, str> {
+                "string".into()
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!({ "type": "string" })
+            }
+        }
+    )*};
+}
+string_schema!(IpAddress, AddressRange, Cidr);
 
 /// Reads a YAML scalar that may be a string or a number as its text.
 struct ScalarText(String);
@@ -543,13 +648,13 @@ impl Default for Storage {
 pub struct Network {
     /// The LoadBalancer address MetalLB assigns; must lie in the pool.
     #[serde(rename = "loadBalancerIP")]
-    pub load_balancer_ip: String,
+    pub load_balancer_ip: IpAddress,
     /// Service port. Research: 5432.
     #[schemars(range(min = 1, max = 65535))]
     pub port: u32,
     pub address_pool: AddressPool,
     /// CIDRs allowed to reach the port (NetworkPolicy and firewall notes).
-    pub allowed_clients: Vec<String>,
+    pub allowed_clients: Vec<Cidr>,
     /// Namespaces whose pods may connect from inside the cluster. With a
     /// NetworkPolicy in place (any allowedClients), no other in-cluster
     /// client gets through.
@@ -603,10 +708,10 @@ impl FortiGate {
 impl Default for Network {
     fn default() -> Self {
         Network {
-            load_balancer_ip: "192.168.10.100".into(),
+            load_balancer_ip: IpAddress::new("192.168.10.100"),
             port: 5432,
             address_pool: AddressPool::default(),
-            allowed_clients: vec!["192.168.20.0/24".into()],
+            allowed_clients: vec![Cidr::new("192.168.20.0/24")],
             allowed_namespaces: Vec::new(),
             firewall: Firewall::default(),
         }
@@ -629,16 +734,23 @@ pub struct AddressPool {
     pub name: String,
     /// Ranges `a.b.c.d-a.b.c.e` or CIDRs; exclude them from your DHCP server.
     #[schemars(length(min = 1))]
-    pub addresses: Vec<String>,
+    pub addresses: Vec<AddressRange>,
     /// Announce the pool in L2 mode (research: MetalLB L2).
     pub l2_advertisement: bool,
+}
+
+impl AddressPool {
+    /// The entries as written.
+    pub fn texts(&self) -> Vec<&str> {
+        self.addresses.iter().map(Typed::text).collect()
+    }
 }
 
 impl Default for AddressPool {
     fn default() -> Self {
         AddressPool {
             name: "postgresql-pool".into(),
-            addresses: vec!["192.168.10.100-192.168.10.110".into()],
+            addresses: vec![AddressRange::new("192.168.10.100-192.168.10.110")],
             l2_advertisement: true,
         }
     }

@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 
 use super::ValidSpec;
-use super::net::{Ipv4Range, overlapping_pairs};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::net::{Ipv4Range, overlapping_pairs};
 use crate::yaml::pointer_to_field_path;
 
 /// Check all specs together. `named` is the spec file the user gave (its
@@ -176,8 +176,8 @@ impl Fleet<'_> {
                 .enumerate()
             {
                 // Per-file rules already rejected unparsable ranges.
-                if let Ok(range) = Ipv4Range::parse(text) {
-                    ranges.push((range, (s, a)));
+                if let Some(range) = text.value() {
+                    ranges.push((*range, (s, a)));
                 }
             }
         }

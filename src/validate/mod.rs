@@ -5,7 +5,6 @@
 //! that passes leaves here as a `ValidSpec`, its backend resolved.
 
 mod fleet;
-pub(crate) mod net;
 pub(crate) mod parameters;
 mod rules;
 mod schema;

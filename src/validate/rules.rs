@@ -2,13 +2,12 @@
 
 use std::str::FromStr;
 
-use super::net::{Ipv4Range, parse_cidr, parse_ip};
 use crate::diagnostic::Report;
 use crate::names::{
     FORTIGATE_NAME_PREFIX, FORTIGATE_POLICY_NAME_MAX, dns_label, dns_subdomain, is_label_key,
     is_label_name, is_url,
 };
-use crate::quantity::{self, Measure};
+use crate::quantity::Measure;
 use crate::spec::PostgresCluster;
 
 pub(super) fn check(cluster: &PostgresCluster, report: &mut Report<'_>) {
@@ -249,7 +248,10 @@ fn check_quantities(c: &PostgresCluster, report: &mut Report<'_>) {
         ),
     ];
     for (pointer, value, measure) in quantities {
-        if let Err(why) = quantity::check(&value.0, measure) {
+        let fits = value.value().map(|q| q.fits(measure));
+        if let Some(why) = value.error() {
+            report.at_value(pointer, why);
+        } else if let Some(Err(why)) = fits {
             report.at_value(pointer, why);
         }
     }
@@ -258,29 +260,32 @@ fn check_quantities(c: &PostgresCluster, report: &mut Report<'_>) {
 fn check_network(c: &PostgresCluster, report: &mut Report<'_>) {
     let net = &c.spec.network;
     let mut ranges = Vec::new();
-    for (i, text) in net.address_pool.addresses.iter().enumerate() {
-        match Ipv4Range::parse(text) {
-            Ok(range) => ranges.push(range),
-            Err(why) => report.at_value(&format!("/spec/network/addressPool/addresses/{i}"), why),
+    for (i, range) in net.address_pool.addresses.iter().enumerate() {
+        match (range.value(), range.error()) {
+            (Some(range), _) => ranges.push(*range),
+            (None, why) => report.at_value(
+                &format!("/spec/network/addressPool/addresses/{i}"),
+                why.unwrap_or_default(),
+            ),
         }
     }
-    match parse_ip(&net.load_balancer_ip) {
-        Ok(ip) => {
+    match (net.load_balancer_ip.value(), net.load_balancer_ip.error()) {
+        (Some(&ip), _) => {
             let all_parsed = ranges.len() == net.address_pool.addresses.len();
             if all_parsed && !ranges.iter().any(|r| r.contains(ip)) {
                 report.at_value(
                     "/spec/network/loadBalancerIP",
                     format!(
                         "{ip} is outside the address pool ({}); MetalLB would never assign it",
-                        net.address_pool.addresses.join(", ")
+                        net.address_pool.texts().join(", ")
                     ),
                 );
             }
         }
-        Err(why) => report.at_value("/spec/network/loadBalancerIP", why),
+        (None, why) => report.at_value("/spec/network/loadBalancerIP", why.unwrap_or_default()),
     }
-    for (i, text) in net.allowed_clients.iter().enumerate() {
-        if let Err(why) = parse_cidr(text) {
+    for (i, cidr) in net.allowed_clients.iter().enumerate() {
+        if let Some(why) = cidr.error() {
             report.at_value(&format!("/spec/network/allowedClients/{i}"), why);
         }
     }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use pgrender::{BackupVolume, Quantity};
+use pgrender::BackupVolume;
 
 use crate::support::{repo_root, snapshot};
 
@@ -42,11 +42,7 @@ fn every_golden_folder_reads_back_as_its_spec() {
                 Some(u64::from(s.postgres.instances)),
                 "{at}"
             );
-            assert_eq!(
-                print.storage_size,
-                Quantity::parse(&s.storage.size.0),
-                "{at}"
-            );
+            assert_eq!(print.storage_size, s.storage.size.value().cloned(), "{at}");
             assert_eq!(
                 print.storage_class.as_deref(),
                 Some(s.storage.storage_class.as_str()),
@@ -54,17 +50,17 @@ fn every_golden_folder_reads_back_as_its_spec() {
             );
             assert_eq!(
                 print.address.as_deref(),
-                Some(s.network.load_balancer_ip.as_str()),
+                Some(s.network.load_balancer_ip.text()),
                 "{at}"
             );
-            assert_eq!(print.pool, s.network.address_pool.addresses, "{at}");
+            assert_eq!(print.pool, s.network.address_pool.texts(), "{at}");
             let backup = &s.backup.storage;
             match (&print.backup, &backup.nfs) {
                 (Some(BackupVolume::Nfs { server, path }), Some(nfs)) => {
                     assert_eq!((server, path), (&nfs.server, &nfs.path), "{at}");
                 }
                 (Some(BackupVolume::Claim { size, class }), None) => {
-                    assert_eq!(Some(size), Quantity::parse(&backup.size.0).as_ref(), "{at}");
+                    assert_eq!(Some(size), backup.size.value(), "{at}");
                     assert_eq!(class, &backup.storage_class, "{at}");
                 }
                 (got, want) => panic!("{at}: backup volume {got:?} for spec {want:?}"),

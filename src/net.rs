@@ -7,7 +7,7 @@ use ipnet::Ipv4Net;
 
 /// An inclusive range of IPv4 addresses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Ipv4Range {
+pub struct Ipv4Range {
     pub first: Ipv4Addr,
     pub last: Ipv4Addr,
 }
