@@ -109,9 +109,3 @@ pub(crate) fn backup_now(name: &str, namespace: &str) -> String {
         "back up now and wait for the Job: kubectl -n {namespace} create job --from=cronjob/{name}-backup {name}-before-change"
     )
 }
-
-/// The major version at the start of an image tag (`16.1.0-debian-11-r19`,
-/// `16.10`, `17.6-standard-trixie`).
-pub(crate) fn major_of_tag(tag: &str) -> Option<u32> {
-    tag.split(['.', '-']).next()?.parse().ok()
-}

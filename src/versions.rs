@@ -207,8 +207,48 @@ pub const FORTIOS_PROVIDER_VERSION: &str = "1.21.0";
 /// OpenTofu's first release; the module uses nothing newer.
 pub(crate) const OPENTOFU_REQUIRED_VERSION: &str = ">= 1.6.0";
 
+// Every version string pgrender reads is read here: exact chart versions,
+// chart ranges as ArgoCD takes them, image tags.
+
+/// `12.x.x`, `12.8.2`, `^12.8`, `~12`, `v12` -> 12.
+pub(crate) fn chart_major(target_revision: &str) -> Option<u32> {
+    let trimmed = target_revision.trim_start_matches(['^', '~', '=', 'v', ' ']);
+    let digits: String = trimmed.chars().take_while(char::is_ascii_digit).collect();
+    let rest = &trimmed[digits.len()..];
+    if digits.is_empty() || !(rest.is_empty() || rest.starts_with('.')) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// The major version at the start of an image tag (`16.1.0-debian-11-r19`,
+/// `16.10`, `17.6-standard-trixie`).
+pub(crate) fn major_of_tag(tag: &str) -> Option<u32> {
+    tag.split(['.', '-']).next()?.parse().ok()
+}
+
+/// The tag of an image reference: after the last `:` of its last path
+/// segment (a registry may carry a port), before any `@digest`.
+pub(crate) fn image_tag(image: &str) -> Option<&str> {
+    let name = image.split_once('@').map_or(image, |(name, _)| name);
+    name.rsplit_once('/')
+        .map_or(name, |(_, last)| last)
+        .split_once(':')
+        .map(|(_, tag)| tag)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn chart_major_reads_argocd_revisions() {
+        assert_eq!(chart_major("12.x.x"), Some(12));
+        assert_eq!(chart_major("12.8.2"), Some(12));
+        assert_eq!(chart_major("^16.3"), Some(16));
+        assert_eq!(chart_major("12"), Some(12));
+        assert_eq!(chart_major("x.12"), None);
+        assert_eq!(chart_major("12abc"), None);
+        assert_eq!(chart_major(""), None);
+    }
     use super::*;
 
     #[test]

@@ -12,7 +12,7 @@ use super::{
 use crate::alerts::Alert;
 use crate::diagnostic::Report;
 use crate::facts::{ClusterFacts, SecretKey};
-use crate::footprint::{Change, Footprint, Impact, Quantity, backup_now, major_of_tag};
+use crate::footprint::{Change, Footprint, Impact, Quantity, backup_now};
 use crate::names::{dns_label, is_url};
 use crate::plan::RenderOptions;
 use crate::spec::PostgresCluster;
@@ -20,6 +20,7 @@ use crate::templates::{Renderer, Template};
 use crate::versions::{
     BITNAMI_ADVISORY_FIXED_IN, BITNAMI_CHARTS, BitnamiChart, POSTGRES_EXPORTER_METRICS,
 };
+use crate::versions::{chart_major, major_of_tag};
 
 #[derive(Debug)]
 pub(crate) struct Bitnami;
@@ -62,17 +63,6 @@ fn chart_labels(release: &str, component: Option<&str>) -> BTreeMap<String, Stri
 /// Whether a quantity grows from `old` to `new`.
 fn grows(old: Option<&Quantity>, new: Option<&Quantity>) -> bool {
     matches!((old, new), (Some(o), Some(n)) if n > o)
-}
-
-/// `12.x.x`, `12.8.2`, `^12.8`, `~12`, `v12` -> 12.
-fn chart_major(target_revision: &str) -> Option<u32> {
-    let trimmed = target_revision.trim_start_matches(['^', '~', '=', 'v', ' ']);
-    let digits: String = trimmed.chars().take_while(char::is_ascii_digit).collect();
-    let rest = &trimmed[digits.len()..];
-    if digits.is_empty() || !(rest.is_empty() || rest.starts_with('.')) {
-        return None;
-    }
-    digits.parse().ok()
 }
 
 fn profile_for(target_revision: &str) -> Result<&'static BitnamiChart, String> {
@@ -600,17 +590,6 @@ impl Backend for Bitnami {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn chart_major_reads_argocd_revisions() {
-        assert_eq!(chart_major("12.x.x"), Some(12));
-        assert_eq!(chart_major("12.8.2"), Some(12));
-        assert_eq!(chart_major("^16.3"), Some(16));
-        assert_eq!(chart_major("12"), Some(12));
-        assert_eq!(chart_major("x.12"), None);
-        assert_eq!(chart_major("12abc"), None);
-        assert_eq!(chart_major(""), None);
-    }
 
     #[test]
     fn only_profiled_majors_are_supported() {

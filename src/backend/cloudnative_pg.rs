@@ -12,7 +12,7 @@ use super::{
 use crate::alerts::Alert;
 use crate::diagnostic::Report;
 use crate::facts::{ClusterFacts, IngressRule, SecretKey};
-use crate::footprint::{Change, Footprint, Impact, backup_now, major_of_tag};
+use crate::footprint::{Change, Footprint, Impact, backup_now};
 use crate::names::{dns_label, is_url};
 use crate::plan::RenderOptions;
 use crate::spec::{Backend as BackendName, PostgresCluster};
@@ -22,6 +22,7 @@ use crate::versions::{
     OLDEST_OPERATOR_CHART_WITH_EMITTED_FIELDS, OPERATOR_CHARTS, OperatorChart,
     cloudnative_pg_image, cloudnative_pg_os, semver,
 };
+use crate::versions::{image_tag, major_of_tag};
 
 #[derive(Debug)]
 pub(crate) struct CloudnativePg;
@@ -78,16 +79,6 @@ fn chart_support(version: &str) -> ChartSupport {
         "chart {version} is not a release pgrender knows ({}); use {DEFAULT_OPERATOR_CHART}",
         known.join(", ")
     ))
-}
-
-/// The tag of an image reference: after the last `:` of its last path
-/// segment (a registry may carry a port), before any `@digest`.
-fn image_tag(image: &str) -> Option<&str> {
-    let name = image.split_once('@').map_or(image, |(name, _)| name);
-    name.rsplit_once('/')
-        .map_or(name, |(_, last)| last)
-        .split_once(':')
-        .map(|(_, tag)| tag)
 }
 
 /// An image reference that names a tag of PostgreSQL `major`. A digest

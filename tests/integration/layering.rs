@@ -9,7 +9,7 @@ use crate::support::repo_root;
 
 /// Earliest first. A new module must be placed here.
 const LAYERS: [&[&str]; 16] = [
-    &["net", "quantity", "repository"],
+    &["net", "quantity", "repository", "versions"],
     &[
         "footprint",
         "git",
@@ -17,7 +17,6 @@ const LAYERS: [&[&str]; 16] = [
         "parallel",
         "plan",
         "templates",
-        "versions",
         "yaml",
     ],
     &["facts", "spec"],
