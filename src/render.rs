@@ -149,13 +149,7 @@ pub fn render_spec(
         });
     }
 
-    let shared = minijinja::context! {
-        folder => options.folder(&cluster.metadata.name),
-        name => &cluster.metadata.name,
-        spec => Serde(&cluster.spec),
-        facts => Serde(&facts),
-        alerts => Serde(&alerts),
-    };
+    let shared = backend::base_context(cluster, &facts, &alerts, options);
     let monitoring = &cluster.spec.monitoring;
     let shared_files = [
         ("namespace.yaml", "common/namespace.yaml", true),
@@ -193,10 +187,8 @@ pub fn render_spec(
 
     if let Some(module) = crate::opentofu::fortigate_module(cluster) {
         let context = minijinja::context! {
-            name => &cluster.metadata.name,
-            folder => options.folder(&cluster.metadata.name),
-            spec => Serde(&cluster.spec),
             module => Serde(&module),
+            ..shared.clone()
         };
         // The runbook's last section: the module's objects, as rendered.
         if let Some(readme) = files.iter_mut().find(|f| f.path == "README.md") {

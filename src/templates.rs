@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use minijinja::syntax::SyntaxConfig;
+use minijinja::value::Kwargs;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 
 /// Embeds templates by their path under `templates/`.
@@ -40,6 +41,8 @@ impl Renderer {
                 .build()
                 .expect("the default delimiters are valid"),
         );
+        env.add_function("metadata", metadata);
+        env.add_function("common_annotations", common_annotations);
         env.set_loader(move |name| {
             Ok(sources
                 .iter()
@@ -54,6 +57,82 @@ impl Renderer {
     }
 }
 
+/// The labels every object pgrender writes carries, and then the spec's
+/// annotations, as the lines under `metadata.labels:` (no newline at the
+/// end, so the call stands on a line of its own). Labels: managed-by,
+/// part-of (`name`), the `component` if given, `extra` labels the common
+/// ones do not override, then `spec.commonLabels`. Unless
+/// `annotations=false`, an `annotations:` block follows when
+/// `spec.commonAnnotations` has any. Keys and values are quoted as every
+/// other value in a YAML template; `component` is a template's literal.
+fn metadata(
+    name: &Value,
+    spec: &Value,
+    component: Option<&str>,
+    kwargs: Kwargs,
+) -> Result<Value, minijinja::Error> {
+    let extra: Option<Value> = kwargs.get("extra")?;
+    let with_annotations: Option<bool> = kwargs.get("annotations")?;
+    kwargs.assert_all_used()?;
+    let common = spec.get_attr("commonLabels")?;
+    let mut lines = vec![
+        "    app.kubernetes.io/managed-by: pgrender".to_string(),
+        format!("    app.kubernetes.io/part-of: {}", quoted(name)?),
+    ];
+    if let Some(component) = component {
+        lines.push(format!("    app.kubernetes.io/component: {component}"));
+    }
+    if let Some(extra) = extra.filter(|e| !e.is_none()) {
+        for key in extra.try_iter()? {
+            if common.get_item(&key)?.is_undefined() {
+                lines.push(entry(&key, &extra.get_item(&key)?)?);
+            }
+        }
+    }
+    for key in common.try_iter()? {
+        lines.push(entry(&key, &common.get_item(&key)?)?);
+    }
+    let annotations = spec.get_attr("commonAnnotations")?;
+    if with_annotations.unwrap_or(true) && annotations.len().unwrap_or(0) > 0 {
+        lines.push("  annotations:".to_string());
+        for key in annotations.try_iter()? {
+            lines.push(entry(&key, &annotations.get_item(&key)?)?);
+        }
+    }
+    Ok(Value::from_safe_string(lines.join("\n")))
+}
+
+/// `spec.commonAnnotations` as lines to append to a template's own
+/// annotations: each starts with a newline, so the call ends the line of
+/// the last own annotation and adds nothing when there are none.
+fn common_annotations(spec: &Value) -> Result<Value, minijinja::Error> {
+    let annotations = spec.get_attr("commonAnnotations")?;
+    let mut text = String::new();
+    for key in annotations.try_iter()? {
+        text.push('\n');
+        text.push_str(&entry(&key, &annotations.get_item(&key)?)?);
+    }
+    Ok(Value::from_safe_string(text))
+}
+
+/// `    "key": "value"`, indented as a metadata map's entries.
+fn entry(key: &Value, value: &Value) -> Result<String, minijinja::Error> {
+    Ok(format!("    {}: {}", quoted(key)?, quoted(value)?))
+}
+
+/// A value as one YAML double-quoted scalar: what `yaml_safe_formatter`
+/// writes for a value in a `.yaml` template.
+fn quoted(value: &Value) -> Result<String, minijinja::Error> {
+    let json = serde_json::to_string(value).map_err(|e| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::BadSerialization,
+            "cannot quote a value for YAML",
+        )
+        .with_source(e)
+    })?;
+    Ok(escape_non_printable(&json).into_owned())
+}
+
 /// JSON quoting (the `.yaml` auto-escape) makes every value one YAML
 /// double-quoted scalar, but JSON leaves characters raw that YAML does not
 /// allow in a document (DEL, C1 controls, U+FFFE/U+FFFF): escape those too,
@@ -66,14 +145,7 @@ fn yaml_safe_formatter(
     if *state.auto_escape() != AutoEscape::Json || value.is_safe() {
         return minijinja::escape_formatter(out, state, value);
     }
-    let json = serde_json::to_string(value).map_err(|e| {
-        minijinja::Error::new(
-            minijinja::ErrorKind::BadSerialization,
-            "cannot quote a value for YAML",
-        )
-        .with_source(e)
-    })?;
-    out.write_str(&escape_non_printable(&json))
+    out.write_str(&quoted(value)?)
         .map_err(minijinja::Error::from)
 }
 
@@ -144,5 +216,38 @@ mod tests {
             .render("t.yaml", &Value::UNDEFINED)
             .unwrap_err();
         assert_eq!(err.kind(), minijinja::ErrorKind::UndefinedError);
+    }
+
+    #[test]
+    fn metadata_writes_the_common_labels_and_annotations_quoted() {
+        const TEMPLATES: [Template; 1] = [(
+            "m.yaml",
+            "  labels:\n{{ metadata(name, spec, \"backup\", extra=extra) }}\nnext: 1\n",
+        )];
+        let render = |spec: serde_json::Value, extra: serde_json::Value| {
+            Renderer::new(&TEMPLATES)
+                .render(
+                    "m.yaml",
+                    &minijinja::context! { name => "pg", spec => minijinja::value::Serde(spec), extra => minijinja::value::Serde(extra) },
+                )
+                .unwrap()
+        };
+        let plain = render(
+            serde_json::json!({"commonLabels": {}, "commonAnnotations": {}}),
+            serde_json::json!({}),
+        );
+        assert_eq!(
+            plain,
+            "  labels:\n    app.kubernetes.io/managed-by: pgrender\n    app.kubernetes.io/part-of: \"pg\"\n    app.kubernetes.io/component: backup\nnext: 1\n"
+        );
+        let full = render(
+            serde_json::json!({"commonLabels": {"team": "a\"b"}, "commonAnnotations": {"x": "y\u{7f}"}}),
+            serde_json::json!({"team": "ignored", "release": "prom"}),
+        );
+        assert!(full.contains("    \"release\": \"prom\"\n    \"team\": \"a\\\"b\"\n  annotations:\n    \"x\": \"y\\u007f\"\nnext: 1\n"), "{full}");
+        assert!(
+            !full.contains("ignored"),
+            "a common label wins over an extra one"
+        );
     }
 }

@@ -414,15 +414,11 @@ impl Backend for Bitnami {
         let chart = self.chart_context(cluster);
         let values_file = options.values_file_path(&cluster.metadata.name);
         let base = minijinja::context! {
-            name => &cluster.metadata.name,
-            spec => Serde(&cluster.spec),
             chart => Serde(&chart),
-            facts => Serde(facts),
             values_file => &values_file,
             values_from_git => options.values_from_git(cluster.spec.argocd.git_repo_url.as_ref()),
-            folder => options.folder(&cluster.metadata.name),
             spec_file => format!("<spec of {}>", cluster.metadata.name),
-            alerts => Serde(alerts),
+            ..super::base_context(cluster, facts, alerts, options)
         };
         let values = renderer.render("bitnami/values.yaml", &base)?;
         let with_values = minijinja::context! { values => &values, ..base };

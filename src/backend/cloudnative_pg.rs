@@ -4,8 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use minijinja::value::Serde;
-
 use super::{
     Backend, BackendFile, BackendOutput, ParsedFiles, RenderedApplication, document, text,
 };
@@ -302,12 +300,8 @@ impl Backend for CloudnativePg {
     ) -> Result<BackendOutput, minijinja::Error> {
         let spec = &cluster.spec;
         let context = minijinja::context! {
-            folder => options.folder(&cluster.metadata.name),
-            name => &cluster.metadata.name,
-            spec => Serde(spec),
-            facts => Serde(facts),
             image => Self::image(cluster),
-            alerts => Serde(alerts),
+            ..super::base_context(cluster, facts, alerts, options)
         };
         let mut files = vec![BackendFile {
             path: "cluster.yaml".into(),

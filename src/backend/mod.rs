@@ -46,6 +46,24 @@ pub(crate) fn folder_application(cluster: &PostgresCluster) -> Option<RenderedAp
     })
 }
 
+/// What every template of a spec sees: its name, the spec, the backend's
+/// facts, the alerts, and where its folder lies in the repository. Backends
+/// and the shared files extend this one context; none builds its own.
+pub(crate) fn base_context(
+    cluster: &PostgresCluster,
+    facts: &ClusterFacts,
+    alerts: &[Alert],
+    options: &RenderOptions,
+) -> minijinja::Value {
+    minijinja::context! {
+        name => &cluster.metadata.name,
+        spec => minijinja::value::Serde(&cluster.spec),
+        facts => minijinja::value::Serde(facts),
+        alerts => minijinja::value::Serde(alerts),
+        folder => options.folder(&cluster.metadata.name),
+    }
+}
+
 /// One generated file, before the header and checksums are added.
 #[derive(Debug, Clone)]
 pub struct BackendFile {
