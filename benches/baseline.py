@@ -42,6 +42,27 @@ def quote(value):
     return Markup(json.dumps(value, ensure_ascii=False))
 
 
+def metadata(name, spec, component=None, extra=None, annotations=True):
+    # pgrender's `metadata` template function: the labels of every object,
+    # then the common annotations.
+    common = spec.get("commonLabels") or {}
+    lines = ["    app.kubernetes.io/managed-by: pgrender", f"    app.kubernetes.io/part-of: {quote(name)}"]
+    if component:
+        lines.append(f"    app.kubernetes.io/component: {component}")
+    lines += [f"    {quote(k)}: {quote(v)}" for k, v in (extra or {}).items() if k not in common]
+    lines += [f"    {quote(k)}: {quote(v)}" for k, v in common.items()]
+    notes = spec.get("commonAnnotations") or {}
+    if annotations and notes:
+        lines.append("  annotations:")
+        lines += [f"    {quote(k)}: {quote(v)}" for k, v in notes.items()]
+    return Markup("\n".join(lines))
+
+
+def common_annotations(spec):
+    notes = spec.get("commonAnnotations") or {}
+    return Markup("".join(f"\n    {quote(k)}: {quote(v)}" for k, v in notes.items()))
+
+
 def environments():
     common = dict(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -50,7 +71,10 @@ def environments():
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    return jinja2.Environment(finalize=quote, **common), jinja2.Environment(**common)
+    yaml_env, md_env = jinja2.Environment(finalize=quote, **common), jinja2.Environment(**common)
+    for env in (yaml_env, md_env):
+        env.globals.update(metadata=metadata, common_annotations=common_annotations)
+    return yaml_env, md_env
 
 
 def context(name, spec):
@@ -111,7 +135,8 @@ def context(name, spec):
                      runbook_url=f'kubernetes/applications/{name}/README.md#alert-{alert["name"].lower()}')
     return {"name": name, "spec": spec, "chart": chart, "facts": facts, "alerts": alerts,
             "folder": f"kubernetes/applications/{name}",
-            "values_file": f"kubernetes/applications/{name}/values/values.yaml", "spec_file": name}
+            "values_file": f"kubernetes/applications/{name}/values/values.yaml", "spec_file": name,
+            "values_from_git": spec["argocd"].get("gitRepoURL") is not None}
 
 
 def render(path, out, yaml_env, md_env, validator, defaults):

@@ -445,6 +445,10 @@ impl Backend for Bitnami {
         })
     }
 
+    fn templates(&self) -> &'static [Template] {
+        &TEMPLATES
+    }
+
     fn read_footprint(&self, name: &str, files: &ParsedFiles) -> Option<Footprint> {
         let app = document(files, "application.yaml", "Application")?;
         let source = match &app["spec"]["source"] {

@@ -326,6 +326,10 @@ impl Backend for CloudnativePg {
         })
     }
 
+    fn templates(&self) -> &'static [Template] {
+        &TEMPLATES
+    }
+
     fn read_footprint(&self, _: &str, files: &ParsedFiles) -> Option<Footprint> {
         let cluster = document(files, "cluster.yaml", "Cluster")?;
         let spec = &cluster["spec"];

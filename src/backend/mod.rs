@@ -115,6 +115,8 @@ pub trait Backend: Sync + std::fmt::Debug {
     /// shared parts (namespace, pool, backup volume) are filled in by the
     /// caller.
     fn read_footprint(&self, name: &str, files: &ParsedFiles) -> Option<Footprint>;
+    /// The backend's templates (under `templates/<backend>/`), for the renderer.
+    fn templates(&self) -> &'static [Template];
     /// What this backend's cluster does when its own parts change (major
     /// upgrade, volumes, instances, chart, server configuration).
     fn judge(&self, name: &str, old: &Footprint, new: &Footprint) -> Vec<Change>;
@@ -153,15 +155,12 @@ pub(crate) type ParsedFiles = BTreeMap<String, Vec<serde_json::Value>>;
 
 /// The footprint of a rendered folder, read by the backend that rendered it.
 pub(crate) fn read_footprint(name: &str, files: &ParsedFiles) -> Option<Footprint> {
-    [
-        &bitnami::Bitnami as &dyn Backend,
-        &cloudnative_pg::CloudnativePg,
-    ]
-    .into_iter()
-    .find_map(|backend| backend.read_footprint(name, files))
+    BackendName::ALL
+        .into_iter()
+        .map(for_name)
+        .find_map(|backend| backend.read_footprint(name, files))
 }
 
-/// The backend that rendered `footprint`.
 /// The backend whose own options a dotted spec field sets
 /// (`spec.bitnami.chart.targetRevision`), if any.
 pub(crate) fn owner_of_field(field: &str) -> Option<BackendName> {
@@ -180,6 +179,7 @@ pub(crate) fn of_document(document: &serde_json::Value) -> Option<BackendName> {
     }
 }
 
+/// The backend that rendered `footprint`.
 pub(crate) fn of_footprint(footprint: &Footprint) -> Option<&'static dyn Backend> {
     BackendName::from_name(footprint.backend).map(for_name)
 }
@@ -236,9 +236,9 @@ pub(crate) fn reject_foreign_options(report: &mut Report<'_>, this: BackendName)
 
 /// Every backend's templates, for the renderer.
 pub(crate) fn templates() -> impl Iterator<Item = &'static Template> {
-    bitnami::TEMPLATES
-        .iter()
-        .chain(cloudnative_pg::TEMPLATES.iter())
+    BackendName::ALL
+        .into_iter()
+        .flat_map(|name| for_name(name).templates().iter())
 }
 
 /// The dispatch point.
