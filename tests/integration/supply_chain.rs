@@ -199,10 +199,10 @@ fn every_runtime_dependency_has_an_allowed_licence_and_no_denied_crate() {
             "{name} is in the tree: {why}"
         );
     }
-    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README");
+    let readme = std::fs::read_to_string(repo_root().join("CONTRIBUTING.md")).expect("CONTRIBUTING.md");
     let claim = format!("{} crates in the runtime dependency graph", crates.len());
     assert!(
         readme.contains(&claim),
-        "README should say \"{claim}\" (Dependencies section)"
+        "CONTRIBUTING.md should say \"{claim}\" (Dependencies section)"
     );
 }
