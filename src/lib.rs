@@ -72,6 +72,7 @@ mod migrate;
 mod opentofu;
 
 mod cli;
+mod cron;
 
 // The public surface: what the binary, the tests, the benchmarks and the
 // fuzz target use. Everything else is private to the crate, so that the

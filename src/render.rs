@@ -279,7 +279,7 @@ mod tests {
         let mut spec = ClusterSpec::default();
         spec.argocd.destination_server = hostile.to_string();
         spec.argocd.project = hostile.to_string();
-        spec.backup.schedule = hostile.to_string();
+        spec.backup.schedule = hostile.into();
         spec.network.address_pool.addresses = vec![hostile.into()];
         let valid = ValidSpec::unread("x\n---\n.yaml", spec);
         let plan = render_spec(

@@ -426,7 +426,16 @@ impl SpecValue for ipnet::Ipv4Net {
     }
 }
 
-/// Addresses, ranges and networks are plain strings in the schema.
+/// A CronJob schedule Kubernetes accepts (`0 2 * * *`).
+pub(crate) type CronSchedule = Typed<crate::cron::Schedule>;
+
+impl SpecValue for crate::cron::Schedule {
+    fn parse_spec(text: &str) -> Result<Self, String> {
+        crate::cron::Schedule::parse(text)
+    }
+}
+
+/// Addresses, ranges, networks and schedules are plain strings in the schema.
 macro_rules! string_schema {
     ($($t:ty),*) => {$(
         impl JsonSchema for $t {
@@ -442,7 +451,7 @@ macro_rules! string_schema {
         }
     )*};
 }
-string_schema!(IpAddress, AddressRange, Cidr);
+string_schema!(IpAddress, AddressRange, Cidr, CronSchedule);
 
 /// Reads a YAML scalar that may be a string or a number as its text.
 struct ScalarText(String);
@@ -822,7 +831,7 @@ impl Default for Alerts {
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct Backup {
     /// Cron schedule, 5 fields. Research: daily at 02:00.
-    pub schedule: String,
+    pub schedule: CronSchedule,
     /// IANA time zone of the schedule (CronJob `timeZone`).
     pub time_zone: String,
     /// Dumps older than this many days are deleted after a successful dump.
@@ -838,7 +847,7 @@ pub struct Backup {
 impl Default for Backup {
     fn default() -> Self {
         Backup {
-            schedule: "0 2 * * *".into(),
+            schedule: CronSchedule::new("0 2 * * *"),
             time_zone: "Etc/UTC".into(),
             retention_days: 7,
             databases: Vec::new(),

@@ -164,11 +164,15 @@ struct ChartContext<'a> {
 impl Bitnami {
     fn chart_context<'a>(&self, cluster: &'a PostgresCluster) -> ChartContext<'a> {
         let spec = &cluster.spec;
-        let profile = profile_for(&spec.bitnami.chart.target_revision).expect("validated");
+        // Total over every spec, valid or not: a revision validation refuses
+        // (no known chart) leaves the image tag to the chart.
+        let profile = profile_for(&spec.bitnami.chart.target_revision).ok();
         let postgres_tag = profile
-            .postgres_tags
-            .iter()
-            .find(|(major, _)| *major == spec.postgres.version.major())
+            .and_then(|p| {
+                p.postgres_tags
+                    .iter()
+                    .find(|(major, _)| *major == spec.postgres.version.major())
+            })
             .map(|(_, tag)| *tag);
         let (repo_url, oci) = argocd_repo_url(&spec.bitnami.chart.repo_url);
         let images = IMAGES
@@ -196,7 +200,7 @@ impl Bitnami {
             name: &spec.bitnami.chart.name,
             repo_url,
             oci,
-            allow_insecure_images: profile.has_allow_insecure_images,
+            allow_insecure_images: profile.is_some_and(|p| p.has_allow_insecure_images),
             images,
         }
     }

@@ -109,7 +109,9 @@ impl CloudnativePg {
     fn image(cluster: &PostgresCluster) -> String {
         let spec = &cluster.spec;
         spec.cloudnative_pg.image_name.clone().unwrap_or_else(|| {
-            cloudnative_pg_image(spec.postgres.version.major()).expect("validated major")
+            // Not an order of calls but the version table: every major a
+            // spec can hold has a row (`every_accepted_major_has_an_image`).
+            cloudnative_pg_image(spec.postgres.version.major()).unwrap_or_default()
         })
     }
 }
@@ -501,5 +503,16 @@ mod tests {
             matches!(chart_support("0.23.0"), ChartSupport::Refused(w) if w.contains("lacks fields"))
         );
         assert!(matches!(chart_support("0.29.x"), ChartSupport::Refused(_)));
+    }
+
+    #[test]
+    fn every_accepted_major_has_an_image() {
+        for version in crate::spec::PostgresVersion::ALL {
+            assert!(
+                cloudnative_pg_image(version.major()).is_some(),
+                "PostgreSQL {} has no row in CLOUDNATIVE_PG_MINORS",
+                version.major()
+            );
+        }
     }
 }

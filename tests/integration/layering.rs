@@ -9,7 +9,7 @@ use crate::support::repo_root;
 
 /// Earliest first. A new module must be placed here.
 const LAYERS: [&[&str]; 16] = [
-    &["net", "quantity", "repository", "versions"],
+    &["cron", "net", "quantity", "repository", "versions"],
     &[
         "footprint",
         "git",

@@ -199,7 +199,8 @@ fn every_runtime_dependency_has_an_allowed_licence_and_no_denied_crate() {
             "{name} is in the tree: {why}"
         );
     }
-    let readme = std::fs::read_to_string(repo_root().join("CONTRIBUTING.md")).expect("CONTRIBUTING.md");
+    let readme =
+        std::fs::read_to_string(repo_root().join("CONTRIBUTING.md")).expect("CONTRIBUTING.md");
     let claim = format!("{} crates in the runtime dependency graph", crates.len());
     assert!(
         readme.contains(&claim),
