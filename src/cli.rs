@@ -87,8 +87,14 @@ pub(crate) enum Command {
         namespace: Option<String>,
         /// Git repository holding the rendered tree (spec.argocd.gitRepoURL): the
         /// render then includes the ArgoCD Application that syncs the folder.
+        /// Default: the one the specs already in the folder name.
         #[arg(long, value_name = "URL")]
         git_repo_url: Option<String>,
+        /// A client network allowed to connect (spec.network.allowedClients), as a
+        /// CIDR; repeat it for several. Default: 192.168.20.0/24. Every other address
+        /// is dropped by the NetworkPolicy.
+        #[arg(long, value_name = "CIDR")]
+        allow: Vec<String>,
     },
     /// What the pre-commit hooks run: render, then fail if that changed a file or left output unstaged.
     #[command(
@@ -251,7 +257,7 @@ fn report_error(error: &Error) {
         Error::Destructive { report } => format!("{report}error: {error}\n"),
         Error::InitRejected(diagnostics) => format!(
             "{diagnostics}\nerror: {} problem(s) in the spec init would write; nothing was written. \
-             Choose other values (--ip, --pool, --namespace, --backend) or another NAME\n",
+             Choose other values (--ip, --pool, --allow, --namespace, --backend) or another NAME\n",
             diagnostics.0.len()
         ),
         other => format!("error: {other}\n"),
@@ -264,8 +270,17 @@ fn init(request: crate::init::InitRequest) -> Result<u8, Error> {
     warn(&mut Terminal, &created.warnings);
     let path = created.path.display();
     let folder = format!("{DEFAULT_OUT_ROOT}/{}", request.name);
+    let mut said = format!("created: {path}\n");
+    said.push_str(&format!(
+        "clients allowed to connect: {} (spec.network.allowedClients; --allow CIDR, or edit the file: \
+         the NetworkPolicy drops every other address)\n",
+        created.allowed_clients.join(", ")
+    ));
+    if let Some(from) = &created.git_repo_url_from {
+        said.push_str(&format!("spec.argocd.gitRepoURL: as in {from}\n"));
+    }
     print_stdout(&format!(
-        "created: {path}\n\nNext:\n  pgrender render {path}\n  \
+        "{said}\nNext:\n  pgrender render {path}\n  \
          git add {path} {folder} && git commit -m \"postgresql: add {name}\"\n\n\
          Before the first sync, create the credentials Secret: {folder}/README.md says how.\n",
         name = request.name
@@ -298,6 +313,7 @@ pub(crate) fn run(command: Command) -> Result<u8, Error> {
             pool,
             namespace,
             git_repo_url,
+            allow,
         } => init(crate::init::InitRequest {
             name,
             spec_dir,
@@ -306,6 +322,7 @@ pub(crate) fn run(command: Command) -> Result<u8, Error> {
             ip,
             pool,
             git_repo_url,
+            allow,
         }),
         Command::Validate { input } => commands::validate(&mut Terminal, &input.path),
         Command::Generate { path } => {

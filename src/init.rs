@@ -19,6 +19,8 @@ pub(crate) struct InitRequest {
     pub ip: Option<String>,
     pub pool: Option<String>,
     pub git_repo_url: Option<String>,
+    /// Client networks (`spec.network.allowedClients`); empty keeps the default.
+    pub allow: Vec<String>,
 }
 
 /// What `init` wrote, for the command's report.
@@ -26,6 +28,10 @@ pub(crate) struct InitRequest {
 pub(crate) struct Created {
     pub path: PathBuf,
     pub warnings: Vec<String>,
+    /// The networks allowed to connect, as the new spec has them.
+    pub allowed_clients: Vec<String>,
+    /// Where `spec.argocd.gitRepoURL` came from when the user gave none.
+    pub git_repo_url_from: Option<String>,
 }
 
 /// Where the committed schema sits, from the repository root.
@@ -108,13 +114,48 @@ fn spec_text(request: &InitRequest, others: &[ValidSpec]) -> String {
         scalar(&format!("{name}-pool")),
         scalar(&pool),
     ));
+    // Written out even when it is the default: it decides who can connect.
+    out.push_str("    allowedClients:\n");
+    for cidr in allowed_clients(request) {
+        out.push_str(&format!("      - {}\n", scalar(&cidr)));
+    }
     let neighbours: Vec<&PostgresCluster> = others.iter().map(|s| &s.cluster).collect();
     let mut fields = crate::backend::for_name(request.backend).starter_fields(name, &neighbours);
-    if let Some(url) = &request.git_repo_url {
-        fields.push(("argocd.gitRepoURL", scalar(url)));
+    if let Some((url, _)) = git_repo_url(request, others) {
+        fields.push(("argocd.gitRepoURL", scalar(&url)));
     }
     out.push_str(&nested(&fields));
     out
+}
+
+/// The client networks of the new spec: `--allow`, else the default.
+fn allowed_clients(request: &InitRequest) -> Vec<String> {
+    if request.allow.is_empty() {
+        crate::spec::Network::default()
+            .allowed_clients
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    } else {
+        request.allow.clone()
+    }
+}
+
+/// The git repository of the new spec: `--git-repo-url`, else the one the
+/// specs already in the folder name (all of them live in one repository),
+/// with the file it came from.
+fn git_repo_url(request: &InitRequest, others: &[ValidSpec]) -> Option<(String, Option<String>)> {
+    if let Some(url) = &request.git_repo_url {
+        return Some((url.clone(), None));
+    }
+    others.iter().find_map(|spec| {
+        spec.cluster
+            .spec
+            .argocd
+            .git_repo_url
+            .clone()
+            .map(|url| (url, Some(spec.source.display.clone())))
+    })
 }
 
 /// `a.b: v` pairs as nested YAML under `spec:` (two spaces in), each
@@ -195,8 +236,14 @@ pub(crate) fn init(request: &InitRequest) -> Result<Created, Error> {
     let mut all = others;
     all.push(new);
     validate::check_together(&all, Some(&display)).map_err(Error::InitRejected)?;
+    let git_repo_url_from = git_repo_url(request, &all[..all.len() - 1]).and_then(|(_, from)| from);
     write_new(&path, &text)?;
-    Ok(Created { path, warnings })
+    Ok(Created {
+        path,
+        warnings,
+        allowed_clients: allowed_clients(request),
+        git_repo_url_from,
+    })
 }
 
 /// Write `text` to `path` whole or not at all, and only if nothing is

@@ -29,8 +29,8 @@ pub struct SpecFile {
 /// Problems that stop discovery before any spec is read.
 #[derive(Debug, thiserror::Error)]
 pub enum FindError {
-    #[error("{0}: no such file or folder")]
-    Missing(String),
+    #[error("{path}: no such file or folder{hint}")]
+    Missing { path: String, hint: String },
     #[error("{path}: cannot be read: {source}")]
     Io {
         path: String,
@@ -47,7 +47,10 @@ pub enum FindError {
 /// must see the same specs as the first.
 pub(crate) fn find_candidates(root: &Path, skip: &[PathBuf]) -> Result<Vec<PathBuf>, FindError> {
     let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => FindError::Missing(root.display().to_string()),
+        std::io::ErrorKind::NotFound => FindError::Missing {
+            path: root.display().to_string(),
+            hint: where_it_is(root),
+        },
         _ => FindError::Io {
             path: root.display().to_string(),
             source: e,
@@ -87,6 +90,29 @@ fn resolve_all(folders: &[PathBuf]) -> Vec<PathBuf> {
 
 fn is_skipped(dir: &Path, skip: &[PathBuf]) -> bool {
     !skip.is_empty() && dir.canonicalize().is_ok_and(|real| skip.contains(&real))
+}
+
+/// For a relative path that is missing here but present in a folder above
+/// (pgrender run from `kubernetes/specs` instead of the repository root),
+/// where to run it from instead.
+fn where_it_is(path: &Path) -> String {
+    if path.is_absolute() {
+        return String::new();
+    }
+    let Ok(cwd) = std::env::current_dir() else {
+        return String::new();
+    };
+    let found = cwd
+        .ancestors()
+        .skip(1)
+        .position(|dir| dir.join(path).exists());
+    match found {
+        Some(up) => format!(
+            " in this folder; {} holds it: run pgrender there (the repository root), or give the spec path",
+            vec![".."; up + 1].join("/")
+        ),
+        None => String::new(),
+    }
 }
 
 fn walk_error(root: &Path, e: &walkdir::Error) -> FindError {
@@ -274,6 +300,25 @@ fn near_miss(value: &serde_json::Value) -> Option<(&'static str, String)> {
             "/apiVersion",
             format!(
                 "`{api_version}` is not an API version pgrender reads (write `{API_VERSION}`); {dropped}"
+            ),
+        ));
+    }
+    if kind == KIND && api_version.is_empty() {
+        let misspelt = value
+            .as_object()
+            .into_iter()
+            .flat_map(|map| map.keys())
+            .find(|key| {
+                *key != "apiVersion"
+                    && strsim::levenshtein(&key.to_ascii_lowercase(), "apiversion") <= KIND_DISTANCE
+            });
+        let hint = misspelt.map_or_else(String::new, |key| {
+            format!(" (is `{key}` meant to be `apiVersion`?)")
+        });
+        return Some((
+            "/kind",
+            format!(
+                "a `{KIND}` with no `apiVersion`{hint}; write `apiVersion: {API_VERSION}`; {dropped}"
             ),
         ));
     }

@@ -105,7 +105,7 @@ const MANAGED: &[(&str, &str)] = &[
     ("listen_addresses", "the backend sets it"),
     (
         "shared_preload_libraries",
-        "the backend loads what replication and monitoring need (repmgr on Bitnami)",
+        "the backend loads the libraries its replication and monitoring need, and a list here would replace them",
     ),
     ("wal_level", "replication needs the backend's value"),
     ("max_wal_senders", "replication needs the backend's value"),

@@ -433,7 +433,7 @@ fn the_api_server_accepts_every_emitted_object() {
     let assets = match assets() {
         Ok(dir) => dir,
         Err(why) => {
-            eprintln!("envtest: did not run: {why}");
+            crate::support::did_not_run("envtest", &why);
             return;
         }
     };

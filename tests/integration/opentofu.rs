@@ -181,7 +181,10 @@ fn the_module_is_formatted_as_tofu_fmt_writes_it() {
             .is_ok_and(|o| o.status.success())
     });
     let Some(tool) = tool else {
-        eprintln!("did not run: neither `tofu` nor `terraform` is installed");
+        crate::support::optional_check_did_not_run(
+            "opentofu fmt",
+            "neither `tofu` nor `terraform` is installed",
+        );
         return;
     };
     for dir in modules() {

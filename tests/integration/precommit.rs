@@ -78,8 +78,9 @@ fn both(out: &Output) -> String {
 #[test]
 fn the_hook_never_lets_a_commit_in_without_current_staged_output() {
     let Some(pre_commit) = pre_commit() else {
-        eprintln!(
-            "precommit: did not run: no `pre-commit` program (pip install pre-commit; .ci/run does)"
+        crate::support::did_not_run(
+            "precommit",
+            "no `pre-commit` program (pip install pre-commit; .ci/run does)",
         );
         return;
     };

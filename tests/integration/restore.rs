@@ -300,8 +300,9 @@ fn text(bytes: &[u8]) -> String {
 #[test]
 fn backup_and_restore_scripts_work_against_a_real_server() {
     let Some(bin) = postgres_bin() else {
-        eprintln!(
-            "restore: did not run: no PostgreSQL server binaries (install Debian's postgresql, or set PG_BINDIR)"
+        crate::support::did_not_run(
+            "restore",
+            "no PostgreSQL server binaries (install Debian's postgresql, or set PG_BINDIR)",
         );
         return;
     };

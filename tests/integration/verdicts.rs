@@ -295,3 +295,19 @@ fn a_spec_symlink_out_of_the_repository_is_refused_everywhere() {
         stderr(&o)
     );
 }
+
+#[test]
+fn from_a_subfolder_the_error_says_where_the_spec_path_is() {
+    let repo = Repo::committed();
+    for args in [&["validate"][..], &["render"], &["check"]] {
+        let o = pgrender(&repo.specs(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&o).contains(
+                "error: kubernetes/specs: no such file or folder in this folder; ../.. holds it: run pgrender there (the repository root), or give the spec path"
+            ),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+}
