@@ -61,14 +61,23 @@ pub(crate) fn locate(out_root: &Path, cwd: &Path) -> OutputLocation {
 
 /// The folder spec files must resolve inside, symlinks followed: the
 /// repository holding `spec_path` (nearest `.git` at or above it), or,
-/// outside git, the working directory. ArgoCD's source directory, CI's
-/// clone and a developer's work tree see the same files only then.
+/// outside git, the folder searched (`spec_path`, or a file's folder). In
+/// ArgoCD, whose checkout may lack `.git`, that is the source directory.
+/// ArgoCD's source directory, CI's clone and a developer's work tree see
+/// the same files only then.
 pub(crate) fn source_root(spec_path: &Path, cwd: &Path) -> PathBuf {
     let absolute = resolve(&cwd.join(spec_path));
+    let searched = if absolute.is_dir() {
+        absolute.clone()
+    } else {
+        absolute
+            .parent()
+            .map_or_else(|| absolute.clone(), Path::to_path_buf)
+    };
     absolute
         .ancestors()
         .find(|dir| dir.join(".git").exists())
-        .map_or_else(|| resolve(cwd), Path::to_path_buf)
+        .map_or(searched, Path::to_path_buf)
 }
 
 /// An absolute path with `.` and `..` removed and the longest existing
