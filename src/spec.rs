@@ -435,7 +435,26 @@ impl SpecValue for crate::cron::Schedule {
     }
 }
 
-/// Addresses, ranges, networks and schedules are plain strings in the schema.
+/// A chart version or range (`12.x.x`), read for the major it names.
+pub(crate) type ChartRevision = Typed<crate::versions::ChartRevision>;
+
+impl SpecValue for crate::versions::ChartRevision {
+    fn parse_spec(text: &str) -> Result<Self, String> {
+        crate::versions::ChartRevision::parse(text)
+    }
+}
+
+/// An image reference, read for its tag and the major the tag names.
+pub(crate) type ImageName = Typed<crate::versions::ImageRef>;
+
+impl SpecValue for crate::versions::ImageRef {
+    fn parse_spec(text: &str) -> Result<Self, String> {
+        Ok(crate::versions::ImageRef::read(text))
+    }
+}
+
+/// Addresses, ranges, networks, schedules, chart revisions and image
+/// names are plain strings in the schema.
 macro_rules! string_schema {
     ($($t:ty),*) => {$(
         impl JsonSchema for $t {
@@ -451,7 +470,14 @@ macro_rules! string_schema {
         }
     )*};
 }
-string_schema!(IpAddress, AddressRange, Cidr, CronSchedule);
+string_schema!(
+    IpAddress,
+    AddressRange,
+    Cidr,
+    CronSchedule,
+    ChartRevision,
+    ImageName
+);
 
 /// Reads a YAML scalar that may be a string or a number as its text.
 struct ScalarText(String);
@@ -493,7 +519,7 @@ pub struct Chart {
     pub name: String,
     /// Chart version or range as ArgoCD takes it, e.g. `12.x.x` or `12.8.2`.
     #[schemars(length(min = 1))]
-    pub target_revision: String,
+    pub target_revision: ChartRevision,
 }
 
 impl Default for Chart {
@@ -501,7 +527,7 @@ impl Default for Chart {
         Chart {
             repo_url: "oci://registry-1.docker.io/bitnamicharts".into(),
             name: "postgresql-ha".into(),
-            target_revision: "12.x.x".into(),
+            target_revision: ChartRevision::new("12.x.x"),
         }
     }
 }
@@ -540,7 +566,7 @@ pub struct CloudnativePg {
     /// PostgreSQL image; unset, the official CloudNativePG image pinned for
     /// `postgres.version`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_name: Option<String>,
+    pub image_name: Option<ImageName>,
 }
 
 /// The CloudNativePG operator, installed by its own ArgoCD Application.

@@ -237,6 +237,44 @@ pub(crate) fn image_tag(image: &str) -> Option<&str> {
         .map(|(_, tag)| tag)
 }
 
+/// A chart version or range as ArgoCD takes it (`12.x.x`, `12.8.2`), by the
+/// chart major it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChartRevision {
+    pub major: u32,
+}
+
+impl ChartRevision {
+    pub(crate) fn parse(text: &str) -> Result<ChartRevision, String> {
+        chart_major(text).map(|major| ChartRevision { major }).ok_or_else(|| {
+            format!("cannot tell the chart major version from `{text}`; write it like 12.x.x or 12.8.2")
+        })
+    }
+}
+
+/// An image reference as far as pgrender reads one: its tag and the
+/// PostgreSQL major the tag starts with, where it has them. What is wrong
+/// with a reference depends on the spec around it (which major it must
+/// run), so reading one never fails; the rules judge the parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRef {
+    /// Empty, or holding whitespace: not a reference at all.
+    pub malformed: bool,
+    pub tag: Option<String>,
+    pub major: Option<u32>,
+}
+
+impl ImageRef {
+    pub(crate) fn read(text: &str) -> ImageRef {
+        let tag = image_tag(text);
+        ImageRef {
+            malformed: text.is_empty() || text.contains(char::is_whitespace),
+            tag: tag.map(str::to_string),
+            major: tag.and_then(major_of_tag),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -15,7 +15,7 @@ use crate::facts::{ClusterFacts, SecretKey};
 use crate::footprint::{Change, Footprint, Impact, Quantity, backup_now};
 use crate::names::{dns_label, is_url};
 use crate::plan::RenderOptions;
-use crate::spec::PostgresCluster;
+use crate::spec::{ChartRevision, PostgresCluster};
 use crate::templates::{Renderer, Template};
 use crate::versions::{
     BITNAMI_ADVISORY_FIXED_IN, BITNAMI_CHARTS, BitnamiChart, POSTGRES_EXPORTER_METRICS,
@@ -65,10 +65,12 @@ fn grows(old: Option<&Quantity>, new: Option<&Quantity>) -> bool {
     matches!((old, new), (Some(o), Some(n)) if n > o)
 }
 
-fn profile_for(target_revision: &str) -> Result<&'static BitnamiChart, String> {
-    let major = chart_major(target_revision).ok_or_else(|| {
-        format!("cannot tell the chart major version from `{target_revision}`; write it like 12.x.x or 12.8.2")
-    })?;
+/// The chart pgrender knows for a revision, or why there is none.
+fn profile_for(revision: &ChartRevision) -> Result<&'static BitnamiChart, String> {
+    if let Some(why) = revision.error() {
+        return Err(why.to_string());
+    }
+    let major = revision.value().map_or(0, |r| r.major);
     BITNAMI_CHARTS.iter().find(|p| p.major == major).ok_or_else(|| {
         let known: Vec<String> = BITNAMI_CHARTS.iter().map(|p| format!("{}.x", p.major)).collect();
         format!(
@@ -120,7 +122,12 @@ fn legacy_image_warning(cluster: &PostgresCluster) -> Option<String> {
     let mut warning = String::from(
         "images come from docker.io/bitnamilegacy, which Bitnami froze in 2025: they get no security updates.",
     );
-    let old_chart = chart_major(&spec.bitnami.chart.target_revision)
+    let old_chart = spec
+        .bitnami
+        .chart
+        .target_revision
+        .value()
+        .map(|r| r.major)
         .zip(crate::versions::semver(BITNAMI_ADVISORY_FIXED_IN).map(|v| v.0))
         .is_some_and(|(chart, fixed)| chart < fixed);
     if old_chart {
@@ -253,6 +260,7 @@ impl Backend for Bitnami {
         }
         let revision_ok = chart
             .target_revision
+            .text()
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || " .*^~<>=|,-+".contains(c));
         if !revision_ok {
@@ -597,10 +605,22 @@ mod tests {
 
     #[test]
     fn only_profiled_majors_are_supported() {
-        assert!(profile_for("12.x.x").is_ok());
-        assert!(profile_for("16.3.4").unwrap().has_allow_insecure_images);
-        assert!(!profile_for("12.8.2").unwrap().has_allow_insecure_images);
-        assert!(profile_for("14.0.0").unwrap_err().contains("not supported"));
+        assert!(profile_for(&ChartRevision::new("12.x.x")).is_ok());
+        assert!(
+            profile_for(&ChartRevision::new("16.3.4"))
+                .unwrap()
+                .has_allow_insecure_images
+        );
+        assert!(
+            !profile_for(&ChartRevision::new("12.8.2"))
+                .unwrap()
+                .has_allow_insecure_images
+        );
+        assert!(
+            profile_for(&ChartRevision::new("14.0.0"))
+                .unwrap_err()
+                .contains("not supported")
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::facts::{ClusterFacts, IngressRule, SecretKey};
 use crate::footprint::{Change, Footprint, Impact, backup_now};
 use crate::names::{dns_label, is_url};
 use crate::plan::RenderOptions;
-use crate::spec::{Backend as BackendName, PostgresCluster};
+use crate::spec::{Backend as BackendName, ImageName, PostgresCluster};
 use crate::templates::{Renderer, Template};
 use crate::versions::{
     CLOUDNATIVE_PG_METRICS, CLOUDNATIVE_PG_MINORS, DEFAULT_OPERATOR_CHART,
@@ -81,22 +81,23 @@ fn chart_support(version: &str) -> ChartSupport {
 
 /// An image reference that names a tag of PostgreSQL `major`. A digest
 /// alone does not say which major runs, so a tag is required beside it.
-fn check_image(image: &str, major: u32) -> Result<(), String> {
+fn check_image(image: &ImageName, major: u32) -> Result<(), String> {
     let example = cloudnative_pg_image(major).unwrap_or_default();
-    if image.is_empty() || image.contains(char::is_whitespace) {
+    let text = image.text();
+    let Some(parts) = image.value().filter(|parts| !parts.malformed) else {
         return Err(format!(
-            "`{image}` is not an image reference such as {example}"
-        ));
-    }
-    let Some(tag) = image_tag(image) else {
-        return Err(format!(
-            "`{image}` must name a tag that says the PostgreSQL major (a digest may follow it), e.g. {example}"
+            "`{text}` is not an image reference such as {example}"
         ));
     };
-    match major_of_tag(tag) {
+    let Some(tag) = &parts.tag else {
+        return Err(format!(
+            "`{text}` must name a tag that says the PostgreSQL major (a digest may follow it), e.g. {example}"
+        ));
+    };
+    match parts.major {
         Some(m) if m == major => Ok(()),
         Some(m) => Err(format!(
-            "`{image}` runs PostgreSQL {m}, but spec.postgres.version is {major}: change both together"
+            "`{text}` runs PostgreSQL {m}, but spec.postgres.version is {major}: change both together"
         )),
         None => Err(format!(
             "the tag `{tag}` does not start with the PostgreSQL major; use a tag such as {}",
@@ -108,11 +109,14 @@ fn check_image(image: &str, major: u32) -> Result<(), String> {
 impl CloudnativePg {
     fn image(cluster: &PostgresCluster) -> String {
         let spec = &cluster.spec;
-        spec.cloudnative_pg.image_name.clone().unwrap_or_else(|| {
-            // Not an order of calls but the version table: every major a
-            // spec can hold has a row (`every_accepted_major_has_an_image`).
-            cloudnative_pg_image(spec.postgres.version.major()).unwrap_or_default()
-        })
+        spec.cloudnative_pg.image_name.as_ref().map_or_else(
+            || {
+                // Not an order of calls but the version table: every major a
+                // spec can hold has a row (`every_accepted_major_has_an_image`).
+                cloudnative_pg_image(spec.postgres.version.major()).unwrap_or_default()
+            },
+            |image| image.text().to_string(),
+        )
     }
 }
 
@@ -475,19 +479,31 @@ mod tests {
     fn an_image_must_name_the_spec_major() {
         assert!(
             check_image(
-                "ghcr.io/cloudnative-pg/postgresql:17.11-standard-trixie",
+                &ImageName::new("ghcr.io/cloudnative-pg/postgresql:17.11-standard-trixie"),
                 17
             )
             .is_ok()
         );
-        assert!(check_image("registry.lan:5000/pg:16.15-minimal-trixie@sha256:ab", 16).is_ok());
+        assert!(
+            check_image(
+                &ImageName::new("registry.lan:5000/pg:16.15-minimal-trixie@sha256:ab"),
+                16
+            )
+            .is_ok()
+        );
         let wrong = check_image(
-            "ghcr.io/cloudnative-pg/postgresql:16.15-standard-trixie",
+            &ImageName::new("ghcr.io/cloudnative-pg/postgresql:16.15-standard-trixie"),
             17,
         );
         assert!(wrong.is_err_and(|e| e.contains("runs PostgreSQL 16")));
-        assert!(check_image("registry.lan:5000/pg@sha256:ab", 16).is_err());
-        assert!(check_image("ghcr.io/cloudnative-pg/postgresql:latest", 16).is_err());
+        assert!(check_image(&ImageName::new("registry.lan:5000/pg@sha256:ab"), 16).is_err());
+        assert!(
+            check_image(
+                &ImageName::new("ghcr.io/cloudnative-pg/postgresql:latest"),
+                16
+            )
+            .is_err()
+        );
     }
 
     #[test]

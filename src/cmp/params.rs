@@ -273,7 +273,9 @@ fn parse_kube_version(text: &str) -> Result<(u32, u32), Error> {
 pub(crate) fn announcements() -> Value {
     let defaults = ClusterSpec::default();
     let default_of = |field: Option<&str>| match field {
-        Some("spec.bitnami.chart.targetRevision") => defaults.bitnami.chart.target_revision.clone(),
+        Some("spec.bitnami.chart.targetRevision") => {
+            defaults.bitnami.chart.target_revision.to_string()
+        }
         Some("spec.bitnami.images.registry") => defaults.bitnami.images.registry.clone(),
         Some("spec.bitnami.images.namespace") => defaults.bitnami.images.namespace.clone(),
         _ => String::new(),
