@@ -1,5 +1,6 @@
-//! `pgrender migrate-guide`: the steps from a Bitnami cluster to a
-//! CloudNativePG one, written for the two specs involved.
+//! `pgrender migrate-guide`: the steps from a cluster on one backend to a
+//! cluster on another (the pairs in `backend::migration_template`),
+//! written for the two specs involved.
 
 use std::path::Path;
 
@@ -7,7 +8,6 @@ use minijinja::value::Serde;
 
 use crate::error::Error;
 use crate::render::renderer;
-use crate::spec::Backend;
 use crate::specs::load_specs;
 use crate::validate::{ValidSpec, check_together};
 
@@ -27,18 +27,14 @@ fn one_spec(path: &Path) -> Result<ValidSpec, Error> {
 pub(crate) fn guide(old_path: &Path, new_path: &Path) -> Result<String, Error> {
     let old = one_spec(old_path)?;
     let new = one_spec(new_path)?;
-    if old.cluster.spec.backend != Backend::BitnamiPostgresqlHa {
-        return Err(Error::NotAMigration(format!(
-            "{}: the old cluster must use backend bitnami-postgresql-ha",
-            old.source.display
-        )));
-    }
-    if new.cluster.spec.backend != Backend::CloudnativePg {
-        return Err(Error::NotAMigration(format!(
-            "{}: the new cluster must use backend cloudnative-pg",
-            new.source.display
-        )));
-    }
+    let template =
+        crate::backend::migration_template(old.cluster.spec.backend, new.cluster.spec.backend)
+            .map_err(|why| {
+                Error::NotAMigration(format!(
+                    "{} -> {}: {why}",
+                    old.source.display, new.source.display
+                ))
+            })?;
     let (old_major, new_major) = (
         old.cluster.spec.postgres.version,
         new.cluster.spec.postgres.version,
@@ -66,7 +62,7 @@ pub(crate) fn guide(old_path: &Path, new_path: &Path) -> Result<String, Error> {
     };
     let context = minijinja::context! { old => side(&old), new => side(&new) };
     renderer()
-        .render("migration.md", &context)
+        .render(template, &context)
         .map_err(|source| Error::Render {
             name: new.cluster.metadata.name.clone(),
             source,

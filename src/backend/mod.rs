@@ -253,6 +253,37 @@ pub(crate) fn for_name(name: BackendName) -> &'static dyn Backend {
     }
 }
 
+/// The migration guides pgrender writes, from one backend to another, each
+/// with its template: a new backend adds its rows here.
+const MIGRATIONS: [(BackendName, BackendName, &str); 1] = [(
+    BackendName::BitnamiPostgresqlHa,
+    BackendName::CloudnativePg,
+    "migration.md",
+)];
+
+/// The template of the guide from `from` to `to`, or which guides exist.
+pub(crate) fn migration_template(
+    from: BackendName,
+    to: BackendName,
+) -> Result<&'static str, String> {
+    MIGRATIONS
+        .iter()
+        .find(|(f, t, _)| *f == from && *t == to)
+        .map(|(_, _, template)| *template)
+        .ok_or_else(|| {
+            let known: Vec<String> = MIGRATIONS
+                .iter()
+                .map(|(f, t, _)| format!("{} -> {}", f.as_str(), t.as_str()))
+                .collect();
+            format!(
+                "pgrender has no guide from {} to {}; it has {}",
+                from.as_str(),
+                to.as_str(),
+                known.join(", ")
+            )
+        })
+}
+
 /// Every backend's name, for parsing and help texts.
 pub(crate) const NAMES: [BackendName; 2] = BackendName::ALL;
 

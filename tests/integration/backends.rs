@@ -193,11 +193,11 @@ fn migrate_guide_refuses_what_cannot_work() {
     let cases = [
         (
             ["cnpg/cnpg.yaml", "specs/postgresql.yaml"],
-            "the old cluster must use backend bitnami-postgresql-ha",
+            "pgrender has no guide from cloudnative-pg to bitnami-postgresql-ha; it has bitnami-postgresql-ha -> cloudnative-pg",
         ),
         (
             ["specs/postgresql.yaml", "specs/postgresql.yaml"],
-            "the new cluster must use backend cloudnative-pg",
+            "pgrender has no guide from bitnami-postgresql-ha to bitnami-postgresql-ha; it has bitnami-postgresql-ha -> cloudnative-pg",
         ),
         (
             ["specs/postgresql.yaml", "cnpg-15/cnpg-15.yaml"],
