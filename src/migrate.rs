@@ -56,6 +56,9 @@ pub(crate) fn guide(old_path: &Path, new_path: &Path) -> Result<String, Error> {
         minijinja::context! {
             name => &spec.cluster.metadata.name,
             file => &spec.source.display,
+            // `migrate-guide` takes no --out-root: the folders are where
+            // `render` puts them by default.
+            folder => format!("{}/{}", crate::plan::DEFAULT_OUT_ROOT, spec.cluster.metadata.name),
             spec => Serde(&spec.cluster.spec),
             facts => Serde(facts),
         }

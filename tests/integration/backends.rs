@@ -361,3 +361,40 @@ fn every_alert_names_only_metrics_its_backends_exporter_exports() {
         "no golden case renders the kubelet volume alert"
     );
 }
+
+/// The guide's file steps, done on a scratch repository, leave a tree that
+/// `check` accepts: the old spec and its output folder go together.
+#[test]
+fn the_migration_guide_s_file_steps_leave_a_tree_check_accepts() {
+    let ws = Workspace::empty();
+    ws.write("kubernetes/specs/postgresql.yaml", &reference_spec());
+    ws.write(
+        "kubernetes/specs/postgresql-cnpg.yaml",
+        &cnpg_beside_reference(),
+    );
+    let o = ws.run(&["render"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = ws.run(&[
+        "migrate-guide",
+        "kubernetes/specs/postgresql.yaml",
+        "kubernetes/specs/postgresql-cnpg.yaml",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let step = "git rm -r kubernetes/specs/postgresql.yaml kubernetes/applications/postgresql";
+    assert!(stdout(&o).contains(step), "{}", stdout(&o));
+    for path in [
+        "kubernetes/specs/postgresql.yaml",
+        "kubernetes/applications/postgresql",
+    ] {
+        let path = ws.path().join(path);
+        if path.is_dir() {
+            std::fs::remove_dir_all(path).expect("rm -r");
+        } else {
+            std::fs::remove_file(path).expect("rm");
+        }
+    }
+    let o = ws.run(&["render"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = ws.run(&["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+}

@@ -244,3 +244,23 @@ fn day_one_in_the_readme_is_what_the_tools_print() {
         .expect("secret section");
     assert_eq!(block(&unindented, "```sh"), block(secrets, "```sh"));
 }
+
+/// The folder Application the README shows is the one pgrender writes
+/// (the golden case with `gitRepoURL`, header comments left out).
+#[test]
+fn the_readme_shows_the_folder_application_pgrender_writes() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README.md");
+    let written = std::fs::read_to_string(
+        repo_root().join("tests/golden/multi-source/expected/postgresql/folder-application.yaml"),
+    )
+    .expect("golden folder-application.yaml");
+    let body: String = written
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    assert!(
+        readme.contains(&format!("```yaml\n{body}```\n")),
+        "README's folder Application differs from the golden one:\n{body}"
+    );
+}
