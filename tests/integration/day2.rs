@@ -394,8 +394,10 @@ fn the_runbook_shows_the_folder_application_pgrender_writes() {
     for field in [
         "/metadata/name",
         "/spec/source",
+        "/spec/sources",
         "/spec/destination",
         "/spec/project",
+        "/spec/syncPolicy",
     ] {
         assert_eq!(shown.pointer(field), written.pointer(field), "{field}");
     }
