@@ -258,6 +258,18 @@ pub(crate) fn renamed(orphan: &str, created: &[&str]) -> ClusterChange {
 /// change under it, and with `steps` the numbered steps of each.
 pub(crate) fn report(changes: &[ClusterChange], steps: bool) -> String {
     let mut out = String::new();
+    // `render` writes these only when told: the step that commits the
+    // render names the flag, so the steps and the refusal say one thing.
+    let written = |change: &Change, step: &str| {
+        if change.impact >= Impact::RefusedByKubernetes {
+            step.replace(
+                "commit the render",
+                "write the render with `pgrender render --allow-destructive` and commit it",
+            )
+        } else {
+            step.to_string()
+        }
+    };
     for cluster in changes {
         out.push_str(&format!(
             "change: {}: {}\n",
@@ -272,7 +284,7 @@ pub(crate) fn report(changes: &[ClusterChange], steps: bool) -> String {
             ));
             if steps {
                 for (i, step) in change.steps.iter().enumerate() {
-                    out.push_str(&format!("      {}. {step}\n", i + 1));
+                    out.push_str(&format!("      {}. {}\n", i + 1, written(change, step)));
                 }
             }
         }

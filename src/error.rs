@@ -103,7 +103,8 @@ pub enum Error {
     /// how and what to do.
     #[error(
         "refusing to write: the changes above would be refused by Kubernetes or lose data; nothing was written. \
-         Do the steps first (or change the spec back), then render again with --allow-destructive"
+         Follow their steps in order: the step that writes the render says `pgrender render --allow-destructive` \
+         (or change the spec back)"
     )]
     Destructive { report: String },
     /// The spec `init` would write is invalid, alone or beside its neighbours.
