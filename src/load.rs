@@ -208,9 +208,7 @@ pub(crate) fn load_candidate(path: &Path, explicit: bool) -> Result<Option<SpecF
         }
     };
 
-    let declares =
-        |key: &str, want: &str| document.value.get(key).and_then(|v| v.as_str()) == Some(want);
-    if !(declares("apiVersion", API_VERSION) && declares("kind", KIND)) {
+    if !declares_spec(&document.value) {
         if let Some((pointer, message)) = near_miss(&document.value) {
             return Err(Diagnostic {
                 file: display.clone(),
@@ -242,17 +240,20 @@ fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Whether a document declares pgrender's apiVersion and kind.
+fn declares_spec(value: &serde_json::Value) -> bool {
+    let declares = |key: &str, want: &str| value.get(key).and_then(|v| v.as_str()) == Some(want);
+    declares("apiVersion", API_VERSION) && declares("kind", KIND)
+}
+
 /// A stream of several YAML documents none of which is a spec or nearly one.
 fn is_foreign_stream(text: &str) -> bool {
     match yaml::parse_stream(text) {
         Ok(documents) => {
             documents.len() > 1
-                && documents.iter().all(|d| {
-                    let declares =
-                        |key: &str, want: &str| d.get(key).and_then(|v| v.as_str()) == Some(want);
-                    !(declares("apiVersion", API_VERSION) && declares("kind", KIND))
-                        && near_miss(d).is_none()
-                })
+                && documents
+                    .iter()
+                    .all(|d| !declares_spec(d) && near_miss(d).is_none())
         }
         Err(_) => false,
     }

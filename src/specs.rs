@@ -56,11 +56,10 @@ pub(crate) fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Load
     if named {
         candidates = with_named_file(candidates, path);
     }
-    let cwd = std::env::current_dir().map_err(|source| Error::Io {
-        path: "the working directory".into(),
-        source,
-    })?;
-    confine(&crate::repository::source_root(path, &cwd), &candidates)?;
+    confine(
+        &crate::repository::source_root(path, &working_dir()?),
+        &candidates,
+    )?;
     if let Some(only) = &options.only {
         candidates = select(path, &candidates, only)?;
     }
@@ -107,16 +106,17 @@ pub(crate) fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Load
         let (mine, elsewhere): (Vec<Diagnostic>, Vec<Diagnostic>) =
             problems.into_iter().partition(|d| d.file == shown);
         let root = root.display().to_string();
+        let elsewhere = Diagnostics::sorted(elsewhere).0.len();
         if !mine.is_empty() {
             return Err(Error::InvalidFile {
                 file: shown,
                 diagnostics: Diagnostics::sorted(mine),
-                elsewhere: Diagnostics::sorted(elsewhere).0.len(),
+                elsewhere,
                 root,
             });
         }
-        if !elsewhere.is_empty() {
-            warnings.push(others_note(Diagnostics::sorted(elsewhere).0.len(), &root));
+        if elsewhere > 0 {
+            warnings.push(others_note(elsewhere, &root));
         }
     } else if !problems.is_empty() {
         return Err(Error::Invalid(Diagnostics::sorted(problems)));
@@ -144,6 +144,14 @@ pub(crate) fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Load
         specs,
         warnings,
         notes,
+    })
+}
+
+/// The folder pgrender runs in, for the rules that resolve paths from it.
+pub(crate) fn working_dir() -> Result<PathBuf, Error> {
+    std::env::current_dir().map_err(|source| Error::Io {
+        path: "the working directory".into(),
+        source,
     })
 }
 

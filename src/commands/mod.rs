@@ -47,11 +47,7 @@ pub(crate) fn warn(console: &mut dyn Console, warnings: &[String]) {
 /// The run's settings, with the output root named as its repository names
 /// it (`repository::locate`), whichever folder pgrender runs from.
 pub(crate) fn options_for(out_root: &Path) -> Result<RenderOptions, Error> {
-    let cwd = std::env::current_dir().map_err(|source| Error::Io {
-        path: "the working directory".into(),
-        source,
-    })?;
-    let location = crate::repository::locate(out_root, &cwd);
+    let location = crate::repository::locate(out_root, &crate::specs::working_dir()?);
     Ok(RenderOptions {
         out_root: location.relative,
         in_repository: location.in_repository,
