@@ -271,6 +271,14 @@ fn init(request: crate::init::InitRequest) -> Result<u8, Error> {
     let path = created.path.display();
     let folder = format!("{DEFAULT_OUT_ROOT}/{}", request.name);
     let mut said = format!("created: {path}\n");
+    let mut to_commit = format!("{path} {folder}");
+    if let Some(schema) = &created.schema {
+        let schema = schema.display();
+        said.push_str(&format!(
+            "created: {schema} (the JSON Schema the spec's first line names, for editors)\n"
+        ));
+        to_commit.push_str(&format!(" {schema}"));
+    }
     said.push_str(&format!(
         "clients allowed to connect: {} (spec.network.allowedClients; --allow CIDR, or edit the file: \
          the NetworkPolicy drops every other address)\n",
@@ -281,7 +289,7 @@ fn init(request: crate::init::InitRequest) -> Result<u8, Error> {
     }
     print_stdout(&format!(
         "{said}\nNext:\n  pgrender render {path}\n  \
-         git add {path} {folder} && git commit -m \"postgresql: add {name}\"\n\n\
+         git add {to_commit} && git commit -m \"postgresql: add {name}\"\n\n\
          Before the first sync, create the credentials Secret: {folder}/README.md says how.\n",
         name = request.name
     ))?;

@@ -29,7 +29,12 @@ pub struct Footprint {
     pub pool: Vec<String>,
     pub address: Option<String>,
     pub backup: Option<BackupVolume>,
-    /// Everything in the server pods' configuration (resources, settings,
+    /// `spec.postgres.parameters` as rendered (name to value).
+    pub parameters: std::collections::BTreeMap<String, String>,
+    /// The Secret the connection pooler reads application users from, where
+    /// the backend has one (Bitnami's pgpool).
+    pub users_secret: Option<String>,
+    /// Everything else in the server pods' configuration (resources,
     /// probes, image), as text: when it changes, the pods restart.
     pub server_config: String,
 }

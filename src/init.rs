@@ -32,6 +32,9 @@ pub(crate) struct Created {
     pub allowed_clients: Vec<String>,
     /// Where `spec.argocd.gitRepoURL` came from when the user gave none.
     pub git_repo_url_from: Option<String>,
+    /// The schema the spec's first line names, when init wrote it (a new
+    /// repository has none, and an editor would find nothing there).
+    pub schema: Option<PathBuf>,
 }
 
 /// Where the committed schema sits, from the repository root.
@@ -238,11 +241,19 @@ pub(crate) fn init(request: &InitRequest) -> Result<Created, Error> {
     validate::check_together(&all, Some(&display)).map_err(Error::InitRejected)?;
     let git_repo_url_from = git_repo_url(request, &all[..all.len() - 1]).and_then(|(_, from)| from);
     write_new(&path, &text)?;
+    // The reference climbs from the spec's folder back to this one.
+    let schema = schema_reference(&request.spec_dir)
+        .map(|_| PathBuf::from(SCHEMA_PATH))
+        .filter(|schema| !schema.exists());
+    if let Some(schema) = &schema {
+        write_new(schema, &crate::spec::json_schema_text())?;
+    }
     Ok(Created {
         path,
         warnings,
         allowed_clients: allowed_clients(request),
         git_repo_url_from,
+        schema,
     })
 }
 

@@ -34,6 +34,7 @@ mod git;
 mod names;
 mod net;
 mod parallel;
+mod pg_settings;
 mod plan;
 mod quantity;
 mod repository;

@@ -184,9 +184,10 @@ pub struct Postgres {
     #[schemars(range(min = 1, max = 10000))]
     pub max_connections: u32,
     /// PostgreSQL settings (`shared_buffers: 1GB`, `work_mem: 64MB`, ...),
-    /// checked against pgrender's table of known parameters with their type
-    /// and unit. Settings the backend manages (replication, archiving,
-    /// connections, files) are refused.
+    /// each read as PostgreSQL of `version` reads it (type, unit, range
+    /// from its `pg_settings`) and held against the pod's memory. Settings
+    /// the backend manages (replication, archiving, connections, files) are
+    /// refused.
     pub parameters: std::collections::BTreeMap<String, Setting>,
 }
 

@@ -161,6 +161,9 @@ struct Image {
 struct ChartContext<'a> {
     /// `spec.postgres.parameters` as postgresql.conf lines, if any.
     extended_conf: Option<String>,
+    /// A pod annotation that changes with them: the image reads them only
+    /// when a pod starts, and the chart restarts nothing when they change.
+    settings_checksum: Option<String>,
     name: &'a str,
     repo_url: &'a str,
     oci: bool,
@@ -202,8 +205,12 @@ impl Bitnami {
                 .map(|(name, value)| format!("{name} = '{}'\n", value.0.replace('\'', "''")))
                 .collect()
         });
+        let settings_checksum = extended_conf
+            .as_deref()
+            .map(|conf: &str| crate::plan::sha256_hex(conf.as_bytes())[..16].to_string());
         ChartContext {
             extended_conf,
+            settings_checksum,
             name: &spec.bitnami.chart.name,
             repo_url,
             oci,
@@ -472,7 +479,9 @@ impl Backend for Bitnami {
         let postgresql = &values["postgresql"];
         let mut server = postgresql.clone();
         if let Some(map) = server.as_object_mut() {
-            map.shift_remove("replicaCount");
+            for key in ["replicaCount", "extendedConf", "podAnnotations"] {
+                map.shift_remove(key);
+            }
         }
         Some(Footprint {
             backend: crate::spec::Backend::BitnamiPostgresqlHa.as_str(),
@@ -487,6 +496,11 @@ impl Backend for Bitnami {
             storage_size: crate::quantity::from_json(&values["persistence"]["size"]),
             storage_class: text(&values["persistence"]["storageClass"]),
             address: super::requested_address(&values["service"]["annotations"]),
+            parameters: postgresql["extendedConf"]
+                .as_str()
+                .map(read_extended_conf)
+                .unwrap_or_default(),
+            users_secret: text(&values["pgpool"]["customUsersSecret"]),
             server_config: server.to_string(),
             ..Footprint::default()
         })
@@ -589,6 +603,16 @@ impl Backend for Bitnami {
             }
             changes.push(change.step(format!("unregister each removed node: kubectl -n {ns} exec {name}-postgresql-0 -c postgresql -- repmgr standby unregister --node-id=<id from cluster show>")));
         }
+        if old.users_secret != new.users_secret {
+            changes.push(users_change(name, ns, old, new));
+        }
+        changes.extend(super::settings_change(
+            old,
+            new,
+            super::Delivery::PodRestart {
+                how: "the image reads them only when a pod starts, so the checksum annotation pgrender sets restarts the pods one at a time and clients reconnect",
+            },
+        ));
         super::shared_changes(
             old,
             new,
@@ -596,6 +620,48 @@ impl Backend for Bitnami {
             "the StatefulSet restarts them one at a time and clients reconnect",
         );
         changes
+    }
+}
+
+/// `name = 'value'` lines, as `chart_context` writes them.
+fn read_extended_conf(conf: &str) -> std::collections::BTreeMap<String, String> {
+    conf.lines()
+        .filter_map(|line| {
+            let (name, value) = line.split_once(" = ")?;
+            let value = value.strip_prefix('\'')?.strip_suffix('\'')?;
+            Some((name.to_string(), value.replace("''", "'")))
+        })
+        .collect()
+}
+
+/// pgpool admits only the roles of its `customUsersSecret`, read when its
+/// pods start: a new Secret name restarts them, and they do not start
+/// while the Secret is missing.
+fn users_change(name: &str, ns: &str, old: &Footprint, new: &Footprint) -> Change {
+    let pgpool = format!("deployment/{name}-pgpool");
+    match &new.users_secret {
+        Some(secret) => Change::new(
+            Impact::RollingRestart,
+            format!(
+                "application users from Secret {secret}{}: pgpool reads them when it starts, so its pods restart; they do not start while the Secret is missing",
+                old.users_secret
+                    .as_ref()
+                    .map(|o| format!(" (was {o})"))
+                    .unwrap_or_default()
+            ),
+        )
+        .step(format!(
+            "create Secret {secret} in {ns} before the sync, as README.md, Application roles, shows (keys usernames and passwords, `;`-separated lists in the same order), and the roles in PostgreSQL"
+        ))
+        .step("commit the render and let ArgoCD sync")
+        .step(format!("watch pgpool come back: kubectl -n {ns} rollout status {pgpool}")),
+        None => Change::new(
+            Impact::RollingRestart,
+            format!(
+                "no application users: pgpool stops reading Secret {}, so its pods restart and admit only the chart's own users",
+                old.users_secret.as_deref().unwrap_or("?")
+            ),
+        ),
     }
 }
 

@@ -344,7 +344,23 @@ impl Backend for CloudnativePg {
             for key in ["instances", "storage", "managed"] {
                 map.shift_remove(key);
             }
+            if let Some(postgresql) = map.get_mut("postgresql").and_then(|p| p.as_object_mut()) {
+                postgresql.shift_remove("parameters");
+            }
         }
+        let parameters = spec["postgresql"]["parameters"]
+            .as_object()
+            .map(|map| {
+                map.iter()
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let service = &spec["managed"]["services"]["additional"][0]["serviceTemplate"];
         let tag = spec["imageName"].as_str().and_then(image_tag);
         Some(Footprint {
@@ -355,6 +371,7 @@ impl Backend for CloudnativePg {
             storage_size: crate::quantity::from_json(&spec["storage"]["size"]),
             storage_class: text(&spec["storage"]["storageClass"]),
             address: super::requested_address(&service["metadata"]["annotations"]),
+            parameters,
             server_config: server.to_string(),
             ..Footprint::default()
         })
@@ -461,6 +478,14 @@ impl Backend for CloudnativePg {
                 format!("instances {o} -> {n}: the operator removes replicas and their volumes; clients of the read-only endpoint reconnect"),
             ));
         }
+        changes.extend(super::settings_change(
+            old,
+            new,
+            super::Delivery::Operator {
+                reload: "CloudNativePG reloads PostgreSQL",
+                restart: "CloudNativePG restarts the replicas one at a time, then switches over the primary; clients reconnect",
+            },
+        ));
         super::shared_changes(
             old,
             new,

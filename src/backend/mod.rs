@@ -145,9 +145,70 @@ pub(crate) fn shared_changes(
     {
         changes.push(Change::new(
             Impact::RollingRestart,
-            format!("the PostgreSQL pods' configuration changed (resources, settings, probes or image): {restart}"),
+            format!(
+                "the PostgreSQL pods' configuration changed (resources, probes or image): {restart}"
+            ),
         ));
     }
+}
+
+/// How a backend brings changed PostgreSQL settings to the running servers.
+pub(crate) enum Delivery {
+    /// An operator reloads the servers, and restarts them one at a time
+    /// only for settings read at start (`context = postmaster`).
+    Operator {
+        reload: &'static str,
+        restart: &'static str,
+    },
+    /// Any change restarts the pods one at a time.
+    PodRestart { how: &'static str },
+}
+
+/// What changing `spec.postgres.parameters` does: each changed setting
+/// with what PostgreSQL needs to apply it (its `pg_settings` context for
+/// the major), then what the backend does about it.
+pub(crate) fn settings_change(
+    old: &Footprint,
+    new: &Footprint,
+    delivery: Delivery,
+) -> Option<Change> {
+    let names: std::collections::BTreeSet<&String> = old
+        .parameters
+        .keys()
+        .chain(new.parameters.keys())
+        .filter(|name| old.parameters.get(*name) != new.parameters.get(*name))
+        .collect();
+    if names.is_empty() {
+        return None;
+    }
+    let major = new.major.or(old.major).unwrap_or(0);
+    // A setting the table does not know is treated as read at start.
+    let restarts = |name: &str| {
+        crate::pg_settings::definition(major, name)
+            .is_none_or(|d| d.applied() != crate::pg_settings::Applied::Reload)
+    };
+    let listed = names
+        .iter()
+        .map(|name| {
+            let needs = if restarts(name) { "restart" } else { "reload" };
+            format!("{name} ({needs})")
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let any_restart = names.iter().any(|name| restarts(name));
+    Some(match delivery {
+        Delivery::Operator { reload, .. } if !any_restart => Change::new(
+            Impact::Safe,
+            format!("settings {listed}: {reload}; nothing restarts"),
+        ),
+        Delivery::Operator { restart, .. } => Change::new(
+            Impact::RollingRestart,
+            format!("settings {listed}: {restart}"),
+        ),
+        Delivery::PodRestart { how } => {
+            Change::new(Impact::RollingRestart, format!("settings {listed}: {how}"))
+        }
+    })
 }
 
 /// A rendered folder's YAML files, each as its documents.

@@ -24,6 +24,8 @@ const SECRET_WORDS: [&str; 7] = [
 fn names_a_secret(pointer: &str) -> bool {
     pointer == "/spec/auth/existingSecret"
         || pointer == "/spec/argocd/secretsPath"
+        // A PostgreSQL setting: which hash new passwords get.
+        || pointer == "/spec/postgres/parameters/password_encryption"
         || pointer
             .strip_prefix("/spec/auth/users/")
             .and_then(|rest| rest.strip_suffix("/existingSecret"))

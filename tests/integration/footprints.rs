@@ -65,6 +65,13 @@ fn every_golden_folder_reads_back_as_its_spec() {
                 }
                 (got, want) => panic!("{at}: backup volume {got:?} for spec {want:?}"),
             }
+            for (setting, value) in &s.postgres.parameters {
+                assert_eq!(
+                    print.parameters.get(setting),
+                    Some(&value.0),
+                    "{at}: setting {setting}"
+                );
+            }
             assert!(!print.server_config.is_empty(), "{at}");
             checked += 1;
         }

@@ -9,7 +9,14 @@ use crate::support::repo_root;
 
 /// Earliest first. A new module must be placed here.
 const LAYERS: [&[&str]; 16] = [
-    &["cron", "net", "quantity", "repository", "versions"],
+    &[
+        "cron",
+        "net",
+        "pg_settings",
+        "quantity",
+        "repository",
+        "versions",
+    ],
     &[
         "footprint",
         "git",

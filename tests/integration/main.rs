@@ -18,6 +18,7 @@ mod output_valid;
 mod precommit;
 mod properties;
 mod restore;
+mod settings;
 mod supply_chain;
 mod support;
 mod verdicts;

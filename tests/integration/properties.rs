@@ -84,11 +84,16 @@ prop_compose! {
         time_zone in prop::sample::select(vec!["Etc/UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo"]),
         retention in 1u32..=3650,
         cpu in prop::sample::select(vec!["500m", "1", "2", "1.5", "4"]),
-        memory in quantity(&["Mi", "Gi"]),
+        memory_mib in 512u32..=65536,
         storage in quantity(&["Gi", "Ti"]),
         databases in prop::collection::vec("[a-z_][a-z0-9_]{0,10}", 0..3),
     ) -> Value {
         let [exporter, service_monitor, rule, l2, automated, nfs, git, lag] = switches;
+        // A valid spec's connections fit its memory with PostgreSQL's
+        // defaults: 132 MiB of buffers, 3 x 64 MiB of autovacuum and
+        // 4 MiB of work_mem per connection.
+        let max_connections = max_connections.min((memory_mib - 132 - 192) / 4).max(1);
+        let memory = format!("{memory_mib}Mi");
         let mut databases = databases;
         databases.sort();
         databases.dedup();

@@ -32,7 +32,7 @@ fn postgres_bin() -> Option<PathBuf> {
     found.pop()
 }
 
-fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
@@ -41,7 +41,7 @@ fn is_root() -> bool {
 
 /// A server program of `bin`. PostgreSQL refuses to run as root: as root,
 /// it runs as the `postgres` user the package creates.
-fn server_command(bin: &Path, program: &str) -> Command {
+pub(crate) fn server_command(bin: &Path, program: &str) -> Command {
     let mut command = if is_root() {
         let mut c = Command::new("runuser");
         c.args(["-u", "postgres", "--"]).arg(bin.join(program));
