@@ -260,8 +260,8 @@ pub(crate) fn report(changes: &[ClusterChange], steps: bool) -> String {
     let mut out = String::new();
     // `render` writes these only when told: the step that commits the
     // render names the flag, so the steps and the refusal say one thing.
-    let written = |change: &Change, step: &str| {
-        if change.impact >= Impact::RefusedByKubernetes {
+    let written = |change: &Change, i: usize, step: &str| {
+        if change.impact >= Impact::RefusedByKubernetes && change.commit_step == Some(i) {
             step.replace(
                 "commit the render",
                 "write the render with `pgrender render --allow-destructive` and commit it",
@@ -284,10 +284,29 @@ pub(crate) fn report(changes: &[ClusterChange], steps: bool) -> String {
             ));
             if steps {
                 for (i, step) in change.steps.iter().enumerate() {
-                    out.push_str(&format!("      {}. {}\n", i + 1, written(change, step)));
+                    out.push_str(&format!("      {}. {}\n", i + 1, written(change, i, step)));
                 }
             }
         }
     }
     out
+}
+
+/// What to do next when `render` would refuse `changes` (a change Kubernetes
+/// would refuse or that loses data); `None` when it would write them.
+/// `render`'s refusal and `check`'s advice both say this.
+pub(crate) fn refused_next_step(changes: &[ClusterChange]) -> Option<&'static str> {
+    let refused: Vec<&Change> = changes
+        .iter()
+        .flat_map(|c| &c.changes)
+        .filter(|c| c.impact >= Impact::RefusedByKubernetes)
+        .collect();
+    if refused.is_empty() {
+        return None;
+    }
+    Some(if refused.iter().any(|c| c.commit_step.is_some()) {
+        "follow the steps of the changes above in order; the one that writes the render says `pgrender render --allow-destructive`"
+    } else {
+        "follow the steps of the changes above instead (they keep the running cluster and move it another way), or change the spec back"
+    })
 }

@@ -73,7 +73,7 @@ pub(crate) enum Command {
         /// Folder the spec is written to.
         #[arg(long, value_name = "DIR", default_value = DEFAULT_SPEC_PATH)]
         spec_dir: PathBuf,
-        /// How the cluster runs: bitnami-postgresql-ha or cloudnative-pg.
+        /// How the cluster runs: bitnami-postgresql-ha, cloudnative-pg or zalando-postgres-operator.
         #[arg(long, value_name = "BACKEND", default_value = "bitnami-postgresql-ha", value_parser = parse_backend)]
         backend: crate::spec::Backend,
         /// LoadBalancer address MetalLB assigns (default: the pool's first address).
@@ -165,11 +165,12 @@ pub(crate) enum Command {
         Example:\n  pgrender parameters"
     )]
     Parameters,
-    /// Print the steps from a Bitnami cluster to a CloudNativePG one (Markdown).
+    /// Print the steps from a cluster on one backend to a cluster on another (Markdown).
     #[command(
-        after_help = "OLD is the spec of the running bitnami-postgresql-ha cluster, NEW the spec of the \
-        cloudnative-pg cluster that replaces it (its own name and address while both run). Both are validated, \
-        also against each other. Nothing is written.\n\n\
+        after_help = "OLD is the spec of the running cluster, NEW the spec of the cluster on another backend \
+        that replaces it (its own name and address while both run): any two of bitnami-postgresql-ha, \
+        cloudnative-pg and zalando-postgres-operator. Both are validated, also against each other; NEW's \
+        PostgreSQL major must not be older than OLD's. Nothing is written.\n\n\
         Example:\n  pgrender migrate-guide kubernetes/specs/postgresql.yaml kubernetes/specs/postgresql-cnpg.yaml > MIGRATION.md"
     )]
     MigrateGuide {
@@ -213,7 +214,7 @@ fn parse_backend(text: &str) -> Result<crate::spec::Backend, String> {
         .find(|b| b.as_str() == text)
         .ok_or_else(|| {
             let known: Vec<&str> = names.iter().map(|b| b.as_str()).collect();
-            format!("`{text}` is not a backend: {}", known.join(" or "))
+            format!("`{text}` is not a backend; one of {}", known.join(", "))
         })
 }
 
@@ -254,7 +255,7 @@ fn report_error(error: &Error) {
             ));
             text
         }
-        Error::Destructive { report } => format!("{report}error: {error}\n"),
+        Error::Destructive { report, .. } => format!("{report}error: {error}\n"),
         Error::InitRejected(diagnostics) => format!(
             "{diagnostics}\nerror: {} problem(s) in the spec init would write; nothing was written. \
              Choose other values (--ip, --pool, --allow, --namespace, --backend) or another NAME\n",

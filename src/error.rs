@@ -103,10 +103,9 @@ pub enum Error {
     /// how and what to do.
     #[error(
         "refusing to write: the changes above would be refused by Kubernetes or lose data; nothing was written. \
-         Follow their steps in order: the step that writes the render says `pgrender render --allow-destructive` \
-         (or change the spec back)"
+         Next: {next}"
     )]
-    Destructive { report: String },
+    Destructive { report: String, next: &'static str },
     /// The spec `init` would write is invalid, alone or beside its neighbours.
     #[error("{0}")]
     InitRejected(Diagnostics),

@@ -7,6 +7,16 @@ use crate::versions::ExporterMetrics;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ClusterFacts {
+    /// What runs the cluster, for titles ("CloudNativePG").
+    pub title: &'static str,
+    /// How to see that the cluster is up, for guides: a command and what it
+    /// shows when healthy.
+    pub health: String,
+    /// What happens to the data volumes when the cluster's objects are
+    /// pruned, for guides.
+    pub removal: String,
+    /// A label selector (`kubectl -l`) for the data volumes.
+    pub data_claims_selector: String,
     /// In-cluster service clients (and the backup job) connect to.
     pub service_host: String,
     /// Image with `pg_dump`/`pg_dumpall` of the server's major version.
@@ -22,6 +32,9 @@ pub struct ClusterFacts {
     /// Whether the roles of `spec.auth.users` share one Secret (pgpool reads
     /// one, with `;`-separated lists) or have one each (basic-auth).
     pub users_share_secret: bool,
+    /// Whether the operator creates the passwords itself (Zalando), so the
+    /// README says where to read them instead of how to create them.
+    pub credentials_by_operator: bool,
     /// Type of that Secret (`Opaque`, `kubernetes.io/basic-auth`).
     pub secret_type: &'static str,
     /// Who reads it, for the README ("The chart and the backup job").

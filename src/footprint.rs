@@ -16,6 +16,9 @@ pub struct Footprint {
     /// `namespace/name` of the ArgoCD Application whose prune would take
     /// the database with it, where the backend has one.
     pub application: Option<String>,
+    /// Name of the operator's cluster object, where it differs from the
+    /// folder's (Zalando's `<teamId>-<name>`).
+    pub cluster_object: Option<String>,
     /// PostgreSQL major version of the server image.
     pub major: Option<u32>,
     /// Debian release the server image is built on, where its tag says
@@ -90,6 +93,9 @@ pub struct Change {
     pub what: String,
     /// The runbook: commands for this cluster, in order.
     pub steps: Vec<String>,
+    /// Which step commits the render, if one does: for a change `render`
+    /// refuses, that step is where `--allow-destructive` goes.
+    pub commit_step: Option<usize>,
 }
 
 impl Change {
@@ -98,12 +104,19 @@ impl Change {
             impact,
             what: what.into(),
             steps: Vec::new(),
+            commit_step: None,
         }
     }
 
     pub fn step(mut self, step: impl Into<String>) -> Self {
         self.steps.push(step.into());
         self
+    }
+
+    /// The step that commits the render (its text says "commit the render").
+    pub fn commit(mut self, step: impl Into<String>) -> Self {
+        self.commit_step = Some(self.steps.len());
+        self.step(step)
     }
 }
 

@@ -49,6 +49,7 @@ pub struct ClusterSpec {
     pub postgres: Postgres,
     pub bitnami: Bitnami,
     pub cloudnative_pg: CloudnativePg,
+    pub zalando: Zalando,
     pub auth: Auth,
     pub resources: Resources,
     pub storage: Storage,
@@ -128,27 +129,34 @@ pub enum Backend {
     #[default]
     BitnamiPostgresqlHa,
     CloudnativePg,
+    ZalandoPostgresOperator,
 }
 
 impl Backend {
     /// Every backend, in the order help texts and messages list them.
     /// A variant missing here fails `every_backend_is_listed`.
-    pub const ALL: [Backend; 2] = [Backend::BitnamiPostgresqlHa, Backend::CloudnativePg];
+    pub const ALL: [Backend; 3] = [
+        Backend::BitnamiPostgresqlHa,
+        Backend::CloudnativePg,
+        Backend::ZalandoPostgresOperator,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Backend::BitnamiPostgresqlHa => "bitnami-postgresql-ha",
             Backend::CloudnativePg => "cloudnative-pg",
+            Backend::ZalandoPostgresOperator => "zalando-postgres-operator",
         }
     }
 
     /// The spec section holding this backend's own options
-    /// (`spec.bitnami`, `spec.cloudnativePg`): meaningless, and refused,
+    /// (`spec.bitnami`, `spec.cloudnativePg`, `spec.zalando`): meaningless, and refused,
     /// under any other backend.
     pub fn options_key(self) -> &'static str {
         match self {
             Backend::BitnamiPostgresqlHa => "bitnami",
             Backend::CloudnativePg => "cloudnativePg",
+            Backend::ZalandoPostgresOperator => "zalando",
         }
     }
 
@@ -606,6 +614,67 @@ impl Default for CnpgOperator {
     }
 }
 
+/// Options of the `zalando-postgres-operator` backend only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Zalando {
+    /// The operator's `teamId`. Its `postgresql` object is named
+    /// `<teamId>-<metadata.name>` (the operator requires the prefix), and so
+    /// are the services, pods and Secrets it creates.
+    #[schemars(length(min = 1, max = 20))]
+    pub team_id: String,
+    pub operator: ZalandoOperator,
+    /// Spilo image; unset, the image of the pinned operator release.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub docker_image: Option<ImageName>,
+}
+
+impl Default for Zalando {
+    fn default() -> Self {
+        Zalando {
+            team_id: "pg".into(),
+            operator: ZalandoOperator::default(),
+            docker_image: None,
+        }
+    }
+}
+
+/// Zalando's postgres-operator, installed by its own ArgoCD Application.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct ZalandoOperator {
+    /// Render the operator's Application. The operator is cluster-wide:
+    /// exactly one spec rendered together installs it, and its settings
+    /// (pod anti-affinity, the load balancers' traffic policy) come from
+    /// that spec.
+    pub install: bool,
+    /// Name of the operator's ArgoCD Application.
+    #[schemars(length(min = 1, max = 63))]
+    pub application_name: String,
+    /// Helm repository of the `postgres-operator` chart.
+    #[serde(rename = "repoURL")]
+    #[schemars(length(min = 1))]
+    pub repo_url: String,
+    /// Version of the chart, exact: the one pgrender knows (2.0.1).
+    #[schemars(length(min = 1))]
+    pub chart_version: String,
+    /// Namespace the operator runs in.
+    #[schemars(length(min = 1, max = 63))]
+    pub namespace: String,
+}
+
+impl Default for ZalandoOperator {
+    fn default() -> Self {
+        ZalandoOperator {
+            install: true,
+            application_name: "postgres-operator".into(),
+            repo_url: crate::versions::ZALANDO_CHART_REPOSITORY.into(),
+            chart_version: crate::versions::ZALANDO_CHART.into(),
+            namespace: "postgres-operator".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct Auth {
@@ -637,9 +706,12 @@ pub struct User {
     /// with a letter or `_`, at most 63.
     #[schemars(length(min = 1, max = 63))]
     pub name: String,
-    /// Secret in the cluster namespace with the role's password.
+    /// Secret in the cluster namespace with the role's password (Bitnami
+    /// and CloudNativePG). Zalando's operator creates the password itself,
+    /// in `<name>.<cluster>.credentials.postgresql.acid.zalan.do`: leave it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 253))]
-    pub existing_secret: String,
+    pub existing_secret: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -1011,6 +1083,7 @@ mod tests {
         let index = |b: Backend| match b {
             Backend::BitnamiPostgresqlHa => 0,
             Backend::CloudnativePg => 1,
+            Backend::ZalandoPostgresOperator => 2,
         };
         for (i, backend) in Backend::ALL.into_iter().enumerate() {
             assert_eq!(index(backend), i);

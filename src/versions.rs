@@ -10,7 +10,10 @@
 //!   `config/manager/default-monitoring.yaml` (metric names).
 //! - Bitnami postgresql-ha: bitnami/charts `bitnami/postgresql-ha/values.yaml`
 //!   at 12.8.2 and 16.3.4 (image tags), its README "To 16.0.0" (the advisory).
-//! - postgres_exporter: its README and CHANGELOG (metric names, 0.15 and 0.17).
+//! - postgres_exporter: its README and CHANGELOG (metric names, 0.15, 0.17
+//!   and 0.20; 0.20 renamed only the replication slot metrics).
+//! - Zalando postgres-operator: tag v2.0.1, `charts/postgres-operator/`
+//!   (chart, values, CRDs) and `docs/reference/cluster_manifest.md`.
 
 /// One release of the `cloudnative-pg` operator chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,6 +133,24 @@ pub(crate) const BITNAMI_CHARTS: [BitnamiChart; 2] = [
     },
 ];
 
+/// Zalando's postgres-operator: release v2.0.1 (2026-07-29) and its chart
+/// `postgres-operator` 2.0.1 (zalando/postgres-operator at tag v2.0.1,
+/// `charts/postgres-operator/Chart.yaml` and `values.yaml`).
+pub(crate) const ZALANDO_CHART: &str = "2.0.1";
+pub(crate) const ZALANDO_CHART_REPOSITORY: &str =
+    "https://opensource.zalando.com/postgres-operator/charts/postgres-operator";
+/// The Spilo image of that release (`configGeneral.docker_image`): one image
+/// runs every major from 14 to 18; the `postgresql` object picks one.
+pub(crate) const SPILO_IMAGE: &str = "ghcr.io/zalando/spilo-18:4.1-p2";
+/// Majors the operator's CRD accepts ("14" to "18") that pgrender offers,
+/// as on the other backends.
+pub(crate) const ZALANDO_MAJORS: [u32; 4] = [15, 16, 17, 18];
+/// postgres_exporter, run as a sidecar of the Spilo pods on this backend
+/// (prometheus-community/postgres_exporter release v0.20.1, its image on
+/// quay.io).
+pub(crate) const POSTGRES_EXPORTER_IMAGE: &str =
+    "quay.io/prometheuscommunity/postgres-exporter:v0.20.1";
+
 /// The security advisory chart 16.0.0 fixes (its README, "To 16.0.0"),
 /// named by the legacy-image warning.
 pub(crate) const BITNAMI_ADVISORY_FIXED_IN: &str = "16.0.0";
@@ -155,7 +176,9 @@ pub struct ExporterMetrics {
     pub source: &'static str,
 }
 
-/// postgres_exporter as the Bitnami chart runs it (0.15 on 12.x, 0.17 on 16.x).
+/// postgres_exporter as the Bitnami chart runs it (0.15 on 12.x, 0.17 on
+/// 16.x) and as the Zalando backend's sidecar (0.20.1): the names the
+/// alerts read are the same in all three.
 pub const POSTGRES_EXPORTER_METRICS: ExporterMetrics = ExporterMetrics {
     up: "pg_up",
     replication_lag: "pg_replication_lag_seconds",
@@ -168,7 +191,7 @@ pub const POSTGRES_EXPORTER_METRICS: ExporterMetrics = ExporterMetrics {
         "pg_stat_activity_count",
         "pg_database_size_bytes",
     ],
-    source: "prometheus-community/postgres_exporter collector/{pg_replication,pg_stat_activity,pg_database}.go, 0.15 and 0.17",
+    source: "prometheus-community/postgres_exporter collector/{pg_replication,pg_stat_activity,pg_database}.go, 0.15, 0.17 and 0.20",
 };
 
 /// The exporter built into every CloudNativePG instance.

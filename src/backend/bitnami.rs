@@ -293,15 +293,20 @@ impl Backend for Bitnami {
                  use oci://registry-1.docker.io/bitnamicharts",
             );
         }
-        if let Some(first) = spec.auth.users.first() {
+        super::require_user_secrets(cluster, report);
+        if let Some(first) = spec
+            .auth
+            .users
+            .first()
+            .and_then(|u| u.existing_secret.as_ref())
+        {
             for (i, user) in spec.auth.users.iter().enumerate().skip(1) {
-                if user.existing_secret != first.existing_secret {
+                if user.existing_secret.as_ref().is_some_and(|s| s != first) {
                     report.at_value(
                         &format!("/spec/auth/users/{i}/existingSecret"),
                         format!(
                             "pgpool reads every application role from one Secret (keys `usernames` and `passwords`, `;`-separated): \
-                             name `{}` here too, as spec.auth.users[0] does",
-                            first.existing_secret
+                             name `{first}` here too, as spec.auth.users[0] does"
                         ),
                     );
                 }
@@ -369,7 +374,16 @@ impl Backend for Bitnami {
             postgres.repository,
             postgres.tag.unwrap_or("latest")
         );
+        let ns = &spec.namespace.0;
         ClusterFacts {
+            title: "Bitnami postgresql-ha",
+            health: format!(
+                "`kubectl -n {ns} rollout status statefulset {name}-postgresql` reports every pod ready"
+            ),
+            removal: format!(
+                "ArgoCD removes the chart's Application and its workloads; the data volumes `data-{name}-postgresql-*` stay"
+            ),
+            data_claims_selector: format!("app.kubernetes.io/instance={name}"),
             // The chart's `service` is pgpool's: the one entry point for clients.
             service_host: format!(
                 "{}-pgpool.{}.svc.cluster.local",
@@ -398,6 +412,7 @@ impl Backend for Bitnami {
                 },
             ],
             users_share_secret: true,
+            credentials_by_operator: false,
             secret_type: "Opaque",
             secret_readers: "The chart and the backup job",
             entry_pods: "a pgpool pod",
@@ -532,7 +547,7 @@ impl Backend for Bitnami {
                 format!("PostgreSQL {o} -> {n}: the chart's image cannot open the data directory of PostgreSQL {o}, so the new pods would not start on the existing volumes; the data moves by dump and restore"),
             )
             .step(backup_now.clone())
-            .step("stop the applications that write to the database, then commit the render");
+            .commit("stop the applications that write to the database, then commit the render");
             for step in &recreate {
                 change = change.step(step.clone());
             }
@@ -547,7 +562,7 @@ impl Backend for Bitnami {
                     format!("chart postgresql-ha {o}.x -> {n}.x: a new chart major changes how the release is built; read every 'To {n}.0.0'-style upgrade note of the chart's README between the two"),
                 )
                 .step(backup_now.clone())
-                .step("commit the render and watch the sync: kubectl -n argocd get application -w"),
+                .commit("commit the render and watch the sync: kubectl -n argocd get application -w"),
             );
         }
         if old.storage_size != new.storage_size || old.storage_class != new.storage_class {
@@ -570,14 +585,14 @@ impl Backend for Bitnami {
                     ));
                 }
                 change = change.step(format!("kubectl -n {ns} delete statefulset {name}-postgresql --cascade=orphan (the pods keep running)"))
-                    .step("commit the render: the sync recreates the StatefulSet with the new size");
+                    .commit("commit the render: the sync recreates the StatefulSet with the new size");
             } else {
                 change = change
                     .step(format!(
                         "{} (K3s local-path cannot expand or move a volume; no volume can shrink)",
                         backup_now
                     ))
-                    .step(
+                    .commit(
                         "stop the applications that write to the database, then commit the render",
                     );
                 for step in &recreate {
@@ -594,7 +609,7 @@ impl Backend for Bitnami {
                 format!("instances {o} -> {n}: the StatefulSet stops {}; their volumes stay, and repmgr keeps them registered", (n..o).map(|i| format!("{name}-postgresql-{i}")).collect::<Vec<_>>().join(", ")),
             )
             .step(format!("make sure the primary is not among them: kubectl -n {ns} exec {name}-postgresql-0 -c postgresql -- repmgr cluster show"))
-            .step("commit the render and let ArgoCD sync");
+            .commit("commit the render and let ArgoCD sync");
             for pvc in volumes(o)
                 .into_iter()
                 .skip(usize::try_from(n).unwrap_or(usize::MAX))
@@ -653,7 +668,7 @@ fn users_change(name: &str, ns: &str, old: &Footprint, new: &Footprint) -> Chang
         .step(format!(
             "create Secret {secret} in {ns} before the sync, as README.md, Application roles, shows (keys usernames and passwords, `;`-separated lists in the same order), and the roles in PostgreSQL"
         ))
-        .step("commit the render and let ArgoCD sync")
+        .commit("commit the render and let ArgoCD sync")
         .step(format!("watch pgpool come back: kubectl -n {ns} rollout status {pgpool}")),
         None => Change::new(
             Impact::RollingRestart,

@@ -185,18 +185,21 @@ impl Backend for CloudnativePg {
         if let ChartSupport::Refused(why) = chart_support(&operator.chart_version) {
             report.at_value("/spec/cloudnativePg/operator/chartVersion", why);
         }
+        super::require_user_secrets(cluster, report);
         let mut secrets = Vec::new();
         for (i, user) in spec.auth.users.iter().enumerate() {
-            if secrets.contains(&user.existing_secret.as_str()) {
+            let Some(secret) = &user.existing_secret else {
+                continue;
+            };
+            if secrets.contains(&secret) {
                 report.at_value(
                     &format!("/spec/auth/users/{i}/existingSecret"),
                     format!(
-                        "`{}` is already the Secret of another role: CloudNativePG reads each role's password from a basic-auth Secret of its own (keys `username` = the role, `password`)",
-                        user.existing_secret
+                        "`{secret}` is already the Secret of another role: CloudNativePG reads each role's password from a basic-auth Secret of its own (keys `username` = the role, `password`)"
                     ),
                 );
             }
-            secrets.push(&user.existing_secret);
+            secrets.push(secret);
         }
         if let Some(image) = &spec.cloudnative_pg.image_name
             && let Err(why) = check_image(image, major)
@@ -248,7 +251,12 @@ impl Backend for CloudnativePg {
         let cluster_labels = BTreeMap::from([("cnpg.io/cluster".to_string(), name.clone())]);
         let mut server_labels = cluster_labels.clone();
         server_labels.insert("cnpg.io/podRole".into(), "instance".into());
+        let ns = &spec.namespace.0;
         ClusterFacts {
+            title: "CloudNativePG",
+            health: format!("`kubectl -n {ns} get cluster {name}` shows `Cluster in healthy state`"),
+            removal: "the operator deletes the instances and their volumes, which belong to the Cluster; the dumps stay on the backup volume".into(),
+            data_claims_selector: format!("cnpg.io/cluster={name}"),
             // The read-write service always points at the primary.
             service_host: format!("{name}-rw.{}.svc.cluster.local", spec.namespace.0),
             client_image: Self::image(cluster),
@@ -271,6 +279,7 @@ impl Backend for CloudnativePg {
                 },
             ],
             users_share_secret: false,
+            credentials_by_operator: false,
             secret_type: "kubernetes.io/basic-auth",
             secret_readers: "The CloudNativePG operator (as `superuserSecret`) and the backup job",
             entry_pods: "the primary PostgreSQL pod",
@@ -410,7 +419,7 @@ impl Backend for CloudnativePg {
                     format!("server image OS {o} -> {n}: the operator restarts every instance on the new image, whose glibc sorts text differently; indexes on text columns built under the old rules can return wrong results until rebuilt"),
                 )
                 .step(backup_now.clone())
-                .step("commit the render and wait for the rolling restart")
+                .commit("commit the render and wait for the rolling restart")
                 .step(reindex)
             });
         }
@@ -424,7 +433,7 @@ impl Backend for CloudnativePg {
                     format!("PostgreSQL {o} -> {n}: CloudNativePG upgrades in place with pg_upgrade: every instance stops for the upgrade (downtime) and the replicas are cloned again; the old and the new image must be of the same OS family"),
                 )
                 .step(backup_now.clone())
-                .step("plan the downtime, then commit the render")
+                .commit("plan the downtime, then commit the render")
                 .step(format!("watch the upgrade: kubectl -n {ns} get cluster {name} -w (phase back to 'Cluster in healthy state')")),
             );
         }
@@ -447,7 +456,7 @@ impl Backend for CloudnativePg {
                     format!("{sizes}: the operator grows volumes only when their StorageClass allows expansion, and K3s local-path does not"),
                 )
                 .step(backup_now.clone())
-                .step("commit the render, then replace one replica at a time so that the operator recreates it with the new size:")
+                .commit("commit the render, then replace one replica at a time so that the operator recreates it with the new size:")
                 .step(format!("kubectl cnpg destroy {name} <replica number> -n {ns} (the kubectl-cnpg plugin); wait for the new replica; repeat; finally kubectl cnpg promote to a new replica and destroy the old primary"))
             } else {
                 Change::new(

@@ -7,6 +7,7 @@
 
 mod bitnami;
 mod cloudnative_pg;
+mod zalando;
 
 use std::collections::BTreeMap;
 
@@ -211,6 +212,23 @@ pub(crate) fn settings_change(
     })
 }
 
+/// Backends that read application passwords from the user's Secrets need
+/// one named for every role.
+pub(crate) fn require_user_secrets(cluster: &PostgresCluster, report: &mut Report<'_>) {
+    for (i, user) in cluster.spec.auth.users.iter().enumerate() {
+        if user.existing_secret.is_none() {
+            report.at_value(
+                &format!("/spec/auth/users/{i}"),
+                format!(
+                    "role `{}` needs existingSecret: the Secret holding its password ({} reads it)",
+                    user.name,
+                    cluster.spec.backend.as_str()
+                ),
+            );
+        }
+    }
+}
+
 /// A rendered folder's YAML files, each as its documents.
 pub(crate) type ParsedFiles = BTreeMap<String, Vec<serde_json::Value>>;
 
@@ -311,42 +329,29 @@ pub(crate) fn for_name(name: BackendName) -> &'static dyn Backend {
     match name {
         BackendName::BitnamiPostgresqlHa => &bitnami::Bitnami,
         BackendName::CloudnativePg => &cloudnative_pg::CloudnativePg,
+        BackendName::ZalandoPostgresOperator => &zalando::Zalando,
     }
 }
 
 /// The migration guides pgrender writes, from one backend to another, each
 /// with its template: a new backend adds its rows here.
-const MIGRATIONS: [(BackendName, BackendName, &str); 1] = [(
-    BackendName::BitnamiPostgresqlHa,
-    BackendName::CloudnativePg,
-    "migration.md",
-)];
-
-/// The template of the guide from `from` to `to`, or which guides exist.
+/// The template of the guide from `from` to `to`: one guide, written from
+/// both backends' facts, for every pair of different backends.
 pub(crate) fn migration_template(
     from: BackendName,
     to: BackendName,
 ) -> Result<&'static str, String> {
-    MIGRATIONS
-        .iter()
-        .find(|(f, t, _)| *f == from && *t == to)
-        .map(|(_, _, template)| *template)
-        .ok_or_else(|| {
-            let known: Vec<String> = MIGRATIONS
-                .iter()
-                .map(|(f, t, _)| format!("{} -> {}", f.as_str(), t.as_str()))
-                .collect();
-            format!(
-                "pgrender has no guide from {} to {}; it has {}",
-                from.as_str(),
-                to.as_str(),
-                known.join(", ")
-            )
-        })
+    if from == to {
+        return Err(format!(
+            "both specs run on {}: a guide is for a move between backends (within one, change the spec and follow render's change report)",
+            from.as_str()
+        ));
+    }
+    Ok("migration.md")
 }
 
 /// Every backend's name, for parsing and help texts.
-pub(crate) const NAMES: [BackendName; 2] = BackendName::ALL;
+pub(crate) const NAMES: [BackendName; 3] = BackendName::ALL;
 
 #[cfg(test)]
 mod tests {

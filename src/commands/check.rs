@@ -57,16 +57,21 @@ pub(crate) fn check(console: &mut dyn Console, path: &Path, out_root: &Path) -> 
     let mut buffer = changes::report(&changes, true).into_bytes();
     output::print_drift(&mut buffer, &drift).expect("writing to memory cannot fail");
     console.out(&String::from_utf8_lossy(&buffer))?;
-    let destructive = changes
-        .iter()
-        .any(|c| c.impact() >= crate::footprint::Impact::RefusedByKubernetes);
-    console.err(&drift_advice(refusals, &drift, destructive));
+    console.err(&drift_advice(
+        refusals,
+        &drift,
+        changes::refused_next_step(&changes),
+    ));
     Ok(EXIT_DRIFT)
 }
 
 /// What fixes the drift `check` found: the plain render, or first what
 /// stops it (`refusals`: folders render would refuse; orphans it never deletes).
-fn drift_advice(refusals: Vec<String>, drift: &[output::Drift], destructive: bool) -> String {
+fn drift_advice(
+    refusals: Vec<String>,
+    drift: &[output::Drift],
+    refused_next_step: Option<&str>,
+) -> String {
     let mut first = refusals;
     for d in drift {
         if let output::Drift::Orphan { path } = d {
@@ -80,11 +85,7 @@ fn drift_advice(refusals: Vec<String>, drift: &[output::Drift], destructive: boo
     // The last step: what `render` would do with this tree. Changes it
     // refuses are written by the step their own list names, as `render`
     // itself says when it refuses them.
-    let last = if destructive {
-        "follow the steps of the changes above in order (`pgrender render` refuses them as they are); the one that writes the render says `pgrender render --allow-destructive`"
-    } else {
-        "run `pgrender render` and commit the result"
-    };
+    let last = refused_next_step.unwrap_or("run `pgrender render` and commit the result");
     let mut text = format!("drift: {} file(s) differ from the specs; ", drift.len());
     if first.is_empty() {
         text.push_str(&format!("{last}\n"));

@@ -9,7 +9,6 @@ use super::{
 };
 use crate::changes;
 use crate::error::Error;
-use crate::footprint::Impact;
 use crate::output::{self, WriteOutcome};
 use crate::plan::Plan;
 use crate::render::{check_options, render_plans, renderer};
@@ -105,12 +104,8 @@ pub(super) fn render_and_report(
         changes.extend(renamed_folders(out_root, &loaded.specs, &created));
     }
     let report = changes::report(&changes, true);
-    if !allow_destructive
-        && changes
-            .iter()
-            .any(|c| c.impact() >= Impact::RefusedByKubernetes)
-    {
-        return Err(Error::Destructive { report });
+    if !allow_destructive && let Some(next) = changes::refused_next_step(&changes) {
+        return Err(Error::Destructive { report, next });
     }
     text.push_str(&report);
     let mut changed = false;

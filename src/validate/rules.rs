@@ -163,11 +163,14 @@ fn check_users(c: &PostgresCluster, report: &mut Report<'_>) {
         } else if !seen.insert(name.as_str()) {
             report.at_value(&pointer, format!("role `{name}` is listed twice"));
         }
+        // Whether the backend needs one is the backend's rule.
         let secret_pointer = format!("/spec/auth/users/{i}/existingSecret");
-        if let Err(why) = dns_subdomain(&user.existing_secret) {
-            report.at_value(&secret_pointer, why);
-        } else if user.existing_secret == c.spec.auth.existing_secret {
-            report.at_value(&secret_pointer, format!("`{}` is spec.auth.existingSecret, the cluster's own credentials; keep application passwords in a Secret of their own", user.existing_secret));
+        if let Some(secret) = &user.existing_secret {
+            if let Err(why) = dns_subdomain(secret) {
+                report.at_value(&secret_pointer, why);
+            } else if *secret == c.spec.auth.existing_secret {
+                report.at_value(&secret_pointer, format!("`{secret}` is spec.auth.existingSecret, the cluster's own credentials; keep application passwords in a Secret of their own"));
+            }
         }
     }
 }

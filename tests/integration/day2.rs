@@ -40,6 +40,29 @@ fn is_cnpg(files: &BTreeMap<String, Vec<u8>>) -> bool {
     files.contains_key("cluster.yaml")
 }
 
+/// Labels Zalando's postgres-operator puts on every Spilo pod of cluster
+/// `cluster` (its chart's `configKubernetes.cluster_labels`
+/// `application: spilo`, `cluster_name_label: cluster-name` and
+/// `pod_role_label: spilo-role`, values.yaml at v2.0.1).
+fn zalando_pod_labels(cluster: &str, role: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("application".into(), "spilo".into()),
+        ("cluster-name".into(), cluster.into()),
+        ("spilo-role".into(), role.into()),
+        (
+            "team".into(),
+            cluster.split('-').next().unwrap_or_default().into(),
+        ),
+    ])
+}
+
+/// The `postgresql` object of a Zalando folder.
+fn zalando_object(files: &BTreeMap<String, Vec<u8>>) -> Option<Value> {
+    files
+        .get("postgresql.yaml")
+        .map(|bytes| docs(bytes).remove(0))
+}
+
 fn docs(bytes: &[u8]) -> Vec<Value> {
     pgrender::parse_stream(std::str::from_utf8(bytes).expect("utf-8")).expect("yaml")
 }
@@ -110,6 +133,44 @@ fn network_policies_select_the_pods_that_exist() {
         );
         let policies = docs(policy_bytes);
         let at = format!("{tree}/{name}");
+        if let Some(object) = zalando_object(&files) {
+            let cluster = object["metadata"]["name"]
+                .as_str()
+                .expect("name")
+                .to_string();
+            assert_eq!(policies.len(), 1, "{at}");
+            let selector = labels(&policies[0]["spec"]["podSelector"]["matchLabels"]);
+            for role in ["master", "replica"] {
+                assert!(
+                    selects(&selector, &zalando_pod_labels(&cluster, role)),
+                    "{at}: {role}"
+                );
+            }
+            let rules = policies[0]["spec"]["ingress"].as_array().expect("ingress");
+            let peers = pod_peers(&rules[0]);
+            assert!(
+                peers.iter().any(|p| selects(p, &backup_pod)),
+                "{at}: backup pods"
+            );
+            assert!(
+                peers
+                    .iter()
+                    .any(|p| selects(p, &zalando_pod_labels(&cluster, "replica"))),
+                "{at}: replication"
+            );
+            let namespace_ports: Vec<u64> = rules
+                .iter()
+                .filter(|r| r["from"][0]["namespaceSelector"].is_object())
+                .flat_map(|r| r["ports"].as_array().cloned().unwrap_or_default())
+                .filter_map(|p| p["port"].as_u64())
+                .collect();
+            assert!(
+                namespace_ports.contains(&8008),
+                "{at}: the operator and the Patroni peers must reach Patroni's API"
+            );
+            checked += 1;
+            continue;
+        }
         if is_cnpg(&files) {
             // One policy on the instances: clients, jobs, peers, the operator, Prometheus.
             assert_eq!(policies.len(), 1, "{at}");
@@ -281,6 +342,21 @@ fn the_restore_job_is_never_applied_by_a_sync_and_reads_the_backups() {
 fn health_checks_carry_the_lag_threshold_and_use_pg_isready() {
     let mut checked = 0;
     for (tree, name, files) in folders() {
+        if let Some(object) = zalando_object(&files) {
+            assert_eq!(
+                object["spec"]["livenessProbe"]["httpGet"]["path"], "/liveness",
+                "{tree}/{name}: liveness asks Patroni"
+            );
+            if let Some(app) = files.get("application.yaml") {
+                let app = &docs(app)[0];
+                assert_eq!(
+                    app["spec"]["source"]["helm"]["valuesObject"]["configKubernetes"]["enable_readiness_probe"],
+                    true,
+                    "{tree}/{name}"
+                );
+            }
+            continue;
+        }
         if is_cnpg(&files) {
             let cluster = &docs(&files["cluster.yaml"])[0];
             assert_eq!(
@@ -341,7 +417,9 @@ fn the_generated_readme_is_a_runbook_for_this_cluster() {
             "## Growing storage",
             "## Rotating credentials",
             "## Backups and restore",
-            if is_cnpg(&files) {
+            if files.contains_key("postgresql.yaml") {
+                "## Moving between backends"
+            } else if is_cnpg(&files) {
                 "## Moving from Bitnami"
             } else {
                 "## Moving to CloudNativePG"

@@ -25,11 +25,12 @@ use serde_json::Value;
 use crate::support::{repo_root, snapshot};
 
 /// CRD files the server gets, below `tests/upstream/crds/`.
-const CRD_FOLDERS: [&str; 4] = [
+const CRD_FOLDERS: [&str; 5] = [
     "argo-cd-v3.5.1",
     "metallb-v0.16.1",
     "prometheus-operator-v0.93.0",
     "cloudnative-pg-chart-0.29.0",
+    "zalando-postgres-operator-v2.0.1",
 ];
 
 /// How long the server may take to come up. Only a guard against a hang:

@@ -189,12 +189,8 @@ fn every_manifest_is_valid_against_the_schema_of_its_kind() {
 /// Every key path of a chart values.yaml. Below an empty map (`{}`) or a
 /// list the chart takes anything, so such paths are marked open.
 pub(crate) fn chart_keys(file: &str) -> (BTreeSet<String>, BTreeSet<String>) {
-    let text = std::fs::read_to_string(
-        repo_root()
-            .join("tests/upstream/bitnami-postgresql-ha")
-            .join(file),
-    )
-    .expect("values");
+    let text =
+        std::fs::read_to_string(repo_root().join("tests/upstream").join(file)).expect("values");
     let values = documents(&text).into_iter().next().expect("one document");
     let (mut keys, mut open) = (BTreeSet::new(), BTreeSet::new());
     fn walk(v: &Value, prefix: String, keys: &mut BTreeSet<String>, open: &mut BTreeSet<String>) {
@@ -236,8 +232,8 @@ pub(crate) fn used_keys(v: &Value, prefix: String, out: &mut Vec<String>) {
 
 #[test]
 fn helm_values_use_only_keys_of_the_pinned_chart() {
-    let chart12 = chart_keys("values-12.x.yaml");
-    let chart16 = chart_keys("values-latest.yaml");
+    let chart12 = chart_keys("bitnami-postgresql-ha/values-12.x.yaml");
+    let chart16 = chart_keys("bitnami-postgresql-ha/values-latest.yaml");
     assert!(
         chart12.0.contains("postgresql.syncReplication")
             && !chart12.0.contains("global.security.allowInsecureImages")
@@ -282,6 +278,42 @@ fn helm_values_use_only_keys_of_the_pinned_chart() {
         }
     }
     assert!(checked >= 5, "only {checked} values files checked");
+}
+
+/// The Zalando operator's Application gives its chart only keys the pinned
+/// chart's values.yaml has (a misspelt key would be ignored by Helm, and
+/// the setting pgrender relies on silently missing).
+#[test]
+fn operator_values_use_only_keys_of_the_pinned_zalando_chart() {
+    let (keys, open) = chart_keys("zalando-postgres-operator/values-2.0.1.yaml");
+    assert!(keys.contains("configKubernetes.enable_secrets_deletion"));
+    let mut checked = 0;
+    for (tree, files) in output_trees() {
+        for (path, bytes) in files
+            .iter()
+            .filter(|(p, _)| p.ends_with("application.yaml"))
+        {
+            let app = documents(std::str::from_utf8(bytes).expect("utf-8")).remove(0);
+            let source = &app["spec"]["source"];
+            if source["chart"] != "postgres-operator" {
+                continue;
+            }
+            assert_eq!(source["targetRevision"], "2.0.1", "{tree}/{path}");
+            let mut used = Vec::new();
+            used_keys(&source["helm"]["valuesObject"], String::new(), &mut used);
+            assert!(used.len() >= 7, "{tree}/{path}: {used:?}");
+            for key in used {
+                let known =
+                    keys.contains(&key) || open.iter().any(|o| key.starts_with(&format!("{o}.")));
+                assert!(
+                    known,
+                    "{tree}/{path}: `{key}` is not a key of postgres-operator 2.0.1's values"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 2, "only {checked} operator Applications checked");
 }
 
 #[test]

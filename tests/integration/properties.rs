@@ -72,6 +72,7 @@ prop_compose! {
     fn valid_spec()(
         name in "[a-z][a-z0-9-]{0,20}[a-z0-9]",
         cnpg in any::<bool>(),
+        zalando in any::<bool>(),
         instances in 1u32..=9,
         sync in any::<bool>(),
         version in prop::sample::select(vec!["15", "16"]),
@@ -104,7 +105,7 @@ prop_compose! {
             "storage": {"size": storage},
             "network": {
                 "loadBalancerIP": ip,
-                "port": if cnpg { 5432 } else { port },
+                "port": if cnpg || zalando { 5432 } else { port },
                 "addressPool": {"name": format!("{name}-pool"), "addresses": addresses, "l2Advertisement": l2},
                 "allowedClients": clients,
             },
@@ -118,6 +119,8 @@ prop_compose! {
         });
         if cnpg {
             spec["backend"] = json!("cloudnative-pg");
+        } else if zalando {
+            spec["backend"] = json!("zalando-postgres-operator");
         } else if git {
             spec["argocd"]["gitRepoURL"] = json!("https://git.lan/homelab/gitops.git");
         }
@@ -146,7 +149,7 @@ proptest! {
             prop_assert!(errors.is_empty(), "{}: {:?}", path, errors);
         }
         if let Some(values) = plan.files.get("values/values.yaml") {
-            let (keys, open) = chart_keys("values-12.x.yaml");
+            let (keys, open) = chart_keys("bitnami-postgresql-ha/values-12.x.yaml");
             let values = pgrender::parse_stream(values).expect("values").remove(0);
             let mut used = Vec::new();
             used_keys(&values, String::new(), &mut used);
