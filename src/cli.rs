@@ -290,9 +290,17 @@ fn init(request: crate::init::InitRequest) -> Result<u8, Error> {
     }
     print_stdout(&format!(
         "{said}\nNext:\n  pgrender render {path}\n  \
-         git add {to_commit} && git commit -m \"postgresql: add {name}\"\n\n\
-         Before the first sync, create the credentials Secret: {folder}/README.md says how.\n",
-        name = request.name
+         git add {to_commit} && git commit -m \"postgresql: add {name}\"\n\n{credentials}\n",
+        name = request.name,
+        credentials = if created.credentials_by_operator {
+            format!(
+                "The operator makes the passwords itself: {folder}/README.md says where to read them."
+            )
+        } else {
+            format!(
+                "Before the first sync, create the credentials Secret: {folder}/README.md says how."
+            )
+        }
     ))?;
     Ok(EXIT_OK)
 }

@@ -32,6 +32,9 @@ pub(crate) struct Created {
     pub allowed_clients: Vec<String>,
     /// Where `spec.argocd.gitRepoURL` came from when the user gave none.
     pub git_repo_url_from: Option<String>,
+    /// Whether the backend's operator makes the passwords (nothing to create
+    /// before the first sync).
+    pub credentials_by_operator: bool,
     /// The schema the spec's first line names, when init wrote it (a new
     /// repository has none, and an editor would find nothing there).
     pub schema: Option<PathBuf>,
@@ -236,6 +239,7 @@ pub(crate) fn init(request: &InitRequest) -> Result<Created, Error> {
     };
     let new = validate::check_file(&file).map_err(Error::InitRejected)?;
     let warnings = new.backend.warnings(&new.cluster);
+    let credentials_by_operator = new.backend.facts(&new.cluster).credentials_by_operator;
     let mut all = others;
     all.push(new);
     validate::check_together(&all, Some(&display)).map_err(Error::InitRejected)?;
@@ -253,6 +257,7 @@ pub(crate) fn init(request: &InitRequest) -> Result<Created, Error> {
         warnings,
         allowed_clients: allowed_clients(request),
         git_repo_url_from,
+        credentials_by_operator,
         schema,
     })
 }

@@ -133,11 +133,16 @@ fn check_scheduling(c: &PostgresCluster, report: &mut Report<'_>) {
 }
 
 /// Roles the backends create or reserve for themselves.
-const RESERVED_ROLES: [&str; 4] = [
+const RESERVED_ROLES: [&str; 8] = [
     "postgres",
     "repmgr",
     "streaming_replica",
     "cnpg_metrics_exporter",
+    // Spilo's and Zalando's operator's own roles.
+    "admin",
+    "standby",
+    "robot_zmon",
+    "zalandos",
 ];
 
 fn check_users(c: &PostgresCluster, report: &mut Report<'_>) {
