@@ -2,7 +2,9 @@
 //! backend says about its pods. Each uses a metric the components really
 //! expose: the backend's exporter (names from [`crate::versions`]), kubelet
 //! (`kubelet_volume_stats_*`, only for storage classes that report it) and
-//! kube-state-metrics (`kube_cronjob_status_last_successful_time`).
+//! kube-state-metrics (`kube_cronjob_status_last_successful_time`, and
+//! `kube_job_status_failed` with `kube_job_created` for the newest drill;
+//! its `docs/metrics/workload/` pages).
 
 use serde::Serialize;
 
@@ -10,10 +12,12 @@ use crate::facts::ClusterFacts;
 use crate::spec::PostgresCluster;
 
 /// Metrics of Kubernetes components the alerts use, besides the exporter's.
-pub const KUBERNETES_METRICS: [&str; 3] = [
+pub const KUBERNETES_METRICS: [&str; 5] = [
     "kubelet_volume_stats_used_bytes",
     "kubelet_volume_stats_capacity_bytes",
     "kube_cronjob_status_last_successful_time",
+    "kube_job_status_failed",
+    "kube_job_created",
 ];
 
 /// The storage class of K3s's local-path provisioner: its volumes are host
@@ -179,6 +183,40 @@ pub(crate) fn alerts(cluster: &PostgresCluster, facts: &ClusterFacts) -> Vec<Ale
         description: "The backup CronJob has not completed successfully in time (from kube-state-metrics).".into(),
         runbook_url: runbook("alert-postgresbackuptooold"),
     });
+    if spec.backup.drill.enabled {
+        let cronjob = format!("{name}-restore-drill");
+        let jobs = format!(r#"namespace="{ns}", job_name=~"{cronjob}-.*""#);
+        out.push(Alert {
+            name: "PostgresRestoreDrillFailed",
+            anchor: "alert-postgresrestoredrillfailed",
+            // Only the newest drill counts: a later pass clears an old failure.
+            expr: format!(
+                "max by (namespace, job_name) (kube_job_status_failed{{{jobs}}})                  * on (namespace, job_name) (kube_job_created{{{jobs}}} == on (namespace) group_left () max by (namespace) (kube_job_created{{{jobs}}})) > 0"
+            ),
+            duration: "0m",
+            severity: "critical",
+            summary: format!("The newest restore drill of {name} failed: its backups may not restore"),
+            description: "The drill Job restores the newest dump set into a throwaway server and compares it with the set's manifest;                 its log names the set and what differed (from kube-state-metrics)."
+                .into(),
+            runbook_url: runbook("alert-postgresrestoredrillfailed"),
+        });
+        out.push(Alert {
+            name: "PostgresRestoreDrillTooOld",
+            anchor: "alert-postgresrestoredrilltooold",
+            expr: format!(
+                r#"time() - kube_cronjob_status_last_successful_time{{namespace="{ns}", cronjob="{cronjob}"}} > {}"#,
+                u64::from(limits.restore_drill_max_age_days) * 86400
+            ),
+            duration: "10m",
+            severity: "warning",
+            summary: format!(
+                "No restore drill of {name} has passed for {} days",
+                limits.restore_drill_max_age_days
+            ),
+            description: "The drill CronJob has not completed successfully in time (from kube-state-metrics).".into(),
+            runbook_url: runbook("alert-postgresrestoredrilltooold"),
+        });
+    }
     out
 }
 
@@ -242,7 +280,7 @@ mod tests {
     #[test]
     fn alerts_are_promql_shaped() {
         let list = alerts(&cluster(ClusterSpec::default()), &facts());
-        assert_eq!(list.len(), 5);
+        assert_eq!(list.len(), 7);
         for alert in &list {
             assert!(balanced(&alert.expr), "{}: {}", alert.name, alert.expr);
             assert!(
@@ -294,6 +332,49 @@ mod tests {
             .iter()
             .map(|a| a.name)
             .collect();
-        assert_eq!(names, ["PostgresBackupTooOld"]);
+        assert_eq!(
+            names,
+            [
+                "PostgresBackupTooOld",
+                "PostgresRestoreDrillFailed",
+                "PostgresRestoreDrillTooOld"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_drill_alerts_follow_the_drill_and_its_threshold() {
+        let mut spec = ClusterSpec::default();
+        spec.monitoring.alerts.restore_drill_max_age_days = 10;
+        let list = alerts(&cluster(spec.clone()), &facts());
+        let too_old = list
+            .iter()
+            .find(|a| a.name == "PostgresRestoreDrillTooOld")
+            .expect("alert");
+        assert!(too_old.expr.ends_with("> 864000"), "{}", too_old.expr);
+        assert!(too_old.expr.contains(r#"cronjob="pg-restore-drill""#));
+        let failed = list
+            .iter()
+            .find(|a| a.name == "PostgresRestoreDrillFailed")
+            .expect("alert");
+        assert!(failed.expr.contains(r#"job_name=~"pg-restore-drill-.*""#));
+        spec.backup.drill.enabled = false;
+        assert!(
+            !alerts(&cluster(spec), &facts())
+                .iter()
+                .any(|a| a.name.starts_with("PostgresRestoreDrill"))
+        );
+    }
+
+    #[test]
+    fn the_drill_runs_weekly_after_a_daily_backup() {
+        let mut backup = crate::spec::Backup::default();
+        assert_eq!(backup.drill_schedule(), "0 5 * * 0");
+        backup.schedule = "30 22 * * *".into();
+        assert_eq!(backup.drill_schedule(), "30 1 * * 0");
+        backup.schedule = "0 */6 * * *".into();
+        assert_eq!(backup.drill_schedule(), "0 5 * * 0");
+        backup.drill.schedule = Some("15 3 * * 6".into());
+        assert_eq!(backup.drill_schedule(), "15 3 * * 6");
     }
 }

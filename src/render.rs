@@ -17,12 +17,15 @@ use crate::validate::ValidSpec;
 
 /// Templates every backend shares; each backend brings its own
 /// (`backend::templates`).
-const SHARED_TEMPLATES: [Template; 18] = crate::templates::embedded![
+const SHARED_TEMPLATES: [Template; 21] = crate::templates::embedded![
     "common/namespace.yaml",
     "common/argocd-repository.yaml",
     "common/ip-address-pool.yaml",
     "common/backup-cronjob.yaml",
     "common/restore-job.yaml",
+    "common/restore-functions.sh",
+    "common/row-counts.sh",
+    "common/restore-drill.yaml",
     "common/network-policy.yaml",
     "common/prometheus-rule.yaml",
     "common/readme-connect.md",
@@ -160,6 +163,11 @@ pub fn render_spec(
         ),
         ("backup/cronjob.yaml", "common/backup-cronjob.yaml", true),
         ("backup/restore-job.yaml", "common/restore-job.yaml", true),
+        (
+            "backup/restore-drill.yaml",
+            "common/restore-drill.yaml",
+            cluster.spec.backup.drill.enabled,
+        ),
         (
             "network-policy.yaml",
             "common/network-policy.yaml",

@@ -914,6 +914,10 @@ pub struct Alerts {
     /// Age of the last successful backup that fires the backup alert.
     #[schemars(range(min = 1))]
     pub backup_max_age_hours: u32,
+    /// Days without a successful restore drill that fire the drill alert
+    /// (a weekly drill plus a day by default).
+    #[schemars(range(min = 1))]
+    pub restore_drill_max_age_days: u32,
 }
 
 impl Default for Alerts {
@@ -922,6 +926,7 @@ impl Default for Alerts {
             replication_lag_seconds: 30,
             storage_used_percent: 80,
             backup_max_age_hours: 26,
+            restore_drill_max_age_days: 8,
         }
     }
 }
@@ -941,6 +946,7 @@ pub struct Backup {
     /// database, so the default is empty).
     pub databases: Vec<String>,
     pub storage: BackupStorage,
+    pub drill: Drill,
 }
 
 impl Default for Backup {
@@ -951,6 +957,49 @@ impl Default for Backup {
             retention_days: 7,
             databases: Vec::new(),
             storage: BackupStorage::default(),
+            drill: Drill::default(),
+        }
+    }
+}
+
+impl Backup {
+    /// When the drill runs: its own schedule, else weekly on Sunday three
+    /// hours after a daily backup's time (05:00 for anything else).
+    pub fn drill_schedule(&self) -> String {
+        if let Some(schedule) = &self.drill.schedule {
+            return schedule.text().to_string();
+        }
+        let fields: Vec<&str> = self.schedule.text().split_whitespace().collect();
+        match fields[..] {
+            [minute, hour, "*", "*", "*"] => match (minute.parse::<u32>(), hour.parse::<u32>()) {
+                (Ok(minute), Ok(hour)) if minute < 60 && hour < 24 => {
+                    format!("{minute} {} * * 0", (hour + 3) % 24)
+                }
+                _ => "0 5 * * 0".into(),
+            },
+            _ => "0 5 * * 0".into(),
+        }
+    }
+}
+
+/// The restore drill: a CronJob that restores the newest complete dump set
+/// into a throwaway server in its own pod and compares it with the set's
+/// manifest, so a backup is known to restore before it is needed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct Drill {
+    pub enabled: bool,
+    /// Cron schedule, 5 fields; unset: weekly on Sunday, three hours after
+    /// a daily backup's time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<CronSchedule>,
+}
+
+impl Default for Drill {
+    fn default() -> Self {
+        Drill {
+            enabled: true,
+            schedule: None,
         }
     }
 }

@@ -62,6 +62,7 @@ pub(crate) fn base_context(
         facts => minijinja::value::Serde(facts),
         alerts => minijinja::value::Serde(alerts),
         folder => options.folder(&cluster.metadata.name),
+        drill_schedule => cluster.spec.backup.drill_schedule(),
     }
 }
 

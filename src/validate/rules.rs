@@ -365,6 +365,9 @@ fn check_fortigate(c: &PostgresCluster, report: &mut Report<'_>) {
 
 fn check_backup(c: &PostgresCluster, report: &mut Report<'_>) {
     let b = &c.spec.backup;
+    if let Some(why) = b.drill.schedule.as_ref().and_then(|s| s.error()) {
+        report.at_value("/spec/backup/drill/schedule", why);
+    }
     if let Some(why) = b.schedule.error() {
         report.at_value("/spec/backup/schedule", why);
     }

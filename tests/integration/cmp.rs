@@ -124,6 +124,8 @@ fn generate_stream_holds_only_kubernetes_objects() {
             "v1 Secret",
             "v1 PersistentVolumeClaim",
             "batch/v1 CronJob",
+            "batch/v1 CronJob",
+            "networking.k8s.io/v1 NetworkPolicy",
             "batch/v1 Job",
             "metallb.io/v1beta1 IPAddressPool",
             "metallb.io/v1beta1 L2Advertisement",
@@ -247,7 +249,7 @@ fn array_parameter_chooses_specs_in_a_folder() {
     );
     let all = argocd(&specs_dir(&ws), &["generate"], &[]);
     assert_eq!(all.status.code(), Some(0), "{}", stderr(&all));
-    assert_eq!(docs(&stdout(&all)).len(), 22);
+    assert_eq!(docs(&stdout(&all)).len(), 26);
 
     let params = r#"[{"array":["team/analytics.yaml"],"name":"specs"}]"#;
     let one = argocd(
@@ -257,7 +259,7 @@ fn array_parameter_chooses_specs_in_a_folder() {
     );
     assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
     let objects = docs(&stdout(&one));
-    assert_eq!(objects.len(), 11);
+    assert_eq!(objects.len(), 13);
     assert_eq!(objects[0]["metadata"]["name"], "analytics-db");
 
     let env = argocd(

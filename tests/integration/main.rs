@@ -9,6 +9,7 @@ mod cmp;
 mod corpus;
 mod crash;
 mod day2;
+mod drill;
 mod envtest;
 mod footprints;
 mod golden;

@@ -13,7 +13,7 @@ use std::process::{Command, Output};
 use crate::support::repo_root;
 
 /// The folder holding `initdb`, `pg_ctl` and the client programs.
-fn postgres_bin() -> Option<PathBuf> {
+pub(crate) fn postgres_bin() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("PG_BINDIR") {
         return Some(PathBuf::from(dir));
     }
@@ -54,13 +54,13 @@ pub(crate) fn server_command(bin: &Path, program: &str) -> Command {
 }
 
 /// A PostgreSQL server in a temporary folder, stopped on drop.
-struct Server {
+pub(crate) struct Server {
     dir: tempfile::TempDir,
     bin: PathBuf,
 }
 
 impl Server {
-    fn start(bin: &Path) -> Server {
+    pub(crate) fn start(bin: &Path) -> Server {
         let dir = tempfile::tempdir().expect("tempdir");
         let data = dir.path().join("data");
         if is_root() {
@@ -166,7 +166,7 @@ impl Server {
 
     /// A pgrender script, as the Job's container runs it, with the backup
     /// volume at `backups`.
-    fn run(&self, script: &str, backups: &Path, env: &[(&str, &str)]) -> Output {
+    pub(crate) fn run(&self, script: &str, backups: &Path, env: &[(&str, &str)]) -> Output {
         self.client("bash")
             .args(["-c", script])
             .env("BACKUP_DIR", backups)
@@ -189,7 +189,7 @@ impl Drop for Server {
 
 /// The first container's script of the first document of `kind` in a
 /// committed reference manifest.
-fn script(file: &str, kind: &str) -> String {
+pub(crate) fn script(file: &str, kind: &str) -> String {
     let path = repo_root()
         .join("kubernetes/applications/postgresql")
         .join(file);
@@ -208,7 +208,7 @@ fn script(file: &str, kind: &str) -> String {
 
 /// Roles with a membership, a database owned by an application role with
 /// a table, a sequence and a grant, and a second database.
-fn fill(server: &Server) {
+pub(crate) fn fill(server: &Server) {
     server.sql(
         "postgres",
         &[
@@ -237,12 +237,12 @@ fn fill(server: &Server) {
 }
 
 /// A set of dumps made by the backup script from a filled server.
-struct Dumps {
+pub(crate) struct Dumps {
     dir: tempfile::TempDir,
 }
 
 impl Dumps {
-    fn made_by_the_backup_job(source: &Server) -> Dumps {
+    pub(crate) fn made_by_the_backup_job(source: &Server) -> Dumps {
         let dir = tempfile::tempdir().expect("tempdir");
         let o = source.run(&script("backup/cronjob.yaml", "CronJob"), dir.path(), &[]);
         assert!(
@@ -253,12 +253,12 @@ impl Dumps {
         Dumps { dir }
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
     /// The one file whose name starts with `prefix`.
-    fn file(&self, prefix: &str) -> PathBuf {
+    pub(crate) fn file(&self, prefix: &str) -> PathBuf {
         let mut found: Vec<PathBuf> = std::fs::read_dir(self.path())
             .expect("dumps")
             .map(|e| e.expect("entry").path())
@@ -272,7 +272,7 @@ impl Dumps {
     }
 
     /// A copy of the set, to spoil one file of.
-    fn copy(&self) -> Dumps {
+    pub(crate) fn copy(&self) -> Dumps {
         let dir = tempfile::tempdir().expect("tempdir");
         for entry in std::fs::read_dir(self.path()).expect("dumps") {
             let path = entry.expect("entry").path();
@@ -293,7 +293,7 @@ fn restore(target: &Server, dumps: &Dumps, choice: &str) -> Output {
     )
 }
 
-fn text(bytes: &[u8]) -> String {
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
