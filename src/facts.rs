@@ -19,6 +19,11 @@ pub struct ClusterFacts {
     pub data_claims_selector: String,
     /// In-cluster service clients (and the backup job) connect to.
     pub service_host: String,
+    /// The server pods' own addresses, where `service_host` is a proxy that
+    /// may send a session to a replica (pgpool): the backup finds the
+    /// primary among them, since a snapshot exported on one server can only
+    /// be used on that server. Empty where the service is the primary.
+    pub primary_candidates: Vec<String>,
     /// Image with `pg_dump`/`pg_dumpall` of the server's major version.
     pub client_image: String,
     /// Unix user the image runs as.

@@ -389,6 +389,15 @@ impl Backend for Bitnami {
                 "{}-pgpool.{}.svc.cluster.local",
                 cluster.metadata.name, spec.namespace.0
             ),
+            // The chart's StatefulSet pods behind its headless service.
+            primary_candidates: (0..spec.postgres.instances)
+                .map(|i| {
+                    format!(
+                        "{name}-postgresql-{i}.{name}-postgresql-headless.{}.svc.cluster.local",
+                        spec.namespace.0
+                    )
+                })
+                .collect(),
             client_image,
             run_as_user: 1001,
             superuser: "postgres".into(),

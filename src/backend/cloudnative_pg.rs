@@ -259,6 +259,7 @@ impl Backend for CloudnativePg {
             data_claims_selector: format!("cnpg.io/cluster={name}"),
             // The read-write service always points at the primary.
             service_host: format!("{name}-rw.{}.svc.cluster.local", spec.namespace.0),
+            primary_candidates: Vec::new(),
             client_image: Self::image(cluster),
             // The `postgres` user of the official images.
             run_as_user: 26,

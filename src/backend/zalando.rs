@@ -213,6 +213,7 @@ impl Backend for Zalando {
             data_claims_selector: format!("application=spilo,cluster-name={name}"),
             // The master service always points at the primary.
             service_host: format!("{name}.{}.svc.cluster.local", spec.namespace.0),
+            primary_candidates: Vec::new(),
             // pg_dump of the server's major, as the other backends use it;
             // Spilo carries several majors and picks one at start.
             client_image: cloudnative_pg_image(spec.postgres.version.major()).unwrap_or_default(),

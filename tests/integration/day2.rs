@@ -253,6 +253,30 @@ fn network_policies_select_the_pods_that_exist() {
                 .any(|p| selects(p, &pgpool) && selects(p, &postgresql)),
             "{at}: cluster pods are not admitted"
         );
+        // The backup dumps from the primary itself (its exported snapshot
+        // must not land on a replica through pgpool).
+        assert!(
+            pod_peers(&servers["spec"]["ingress"][0])
+                .iter()
+                .any(|p| selects(p, &backup_pod)),
+            "{at}: the servers policy must admit the backup pods"
+        );
+        let cron = backup.last().expect("cronjob");
+        let env = &cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["env"];
+        let candidates = env
+            .as_array()
+            .expect("env")
+            .iter()
+            .find(|e| e["name"] == "PRIMARY_CANDIDATES")
+            .and_then(|e| e["value"].as_str())
+            .expect("PRIMARY_CANDIDATES");
+        assert!(
+            candidates
+                .split(' ')
+                .all(|host| host.starts_with(&format!("{name}-postgresql-"))
+                    && host.contains(&format!(".{name}-postgresql-headless."))),
+            "{at}: {candidates}"
+        );
 
         let app = &docs(&files["application.yaml"])[0];
         let values = &app["spec"]["source"]["helm"]["valuesObject"];

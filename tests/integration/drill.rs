@@ -187,6 +187,41 @@ fn the_drill_passes_a_good_set_and_names_what_is_wrong_with_a_spoiled_one() {
         );
     }
 
+    // Behind a proxy (Bitnami's pgpool) the backup finds the primary among
+    // the server pods first: an exported snapshot lives on one server.
+    let backup = script("backup/cronjob.yaml", "CronJob");
+    assert!(
+        backup.contains("PRIMARY_CANDIDATES"),
+        "the reference backup looks for the primary"
+    );
+    let socket = source.socket_dir().display().to_string();
+    let out = tempfile::tempdir().expect("tempdir");
+    let o = source.run(
+        &backup,
+        out.path(),
+        &[(
+            "PRIMARY_CANDIDATES",
+            &format!("/nonexistent-server {socket}"),
+        )],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains(&format!("dumping from the primary, {socket}")),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = source.run(
+        &backup,
+        out.path(),
+        &[("PRIMARY_CANDIDATES", "/nonexistent-server")],
+    );
+    assert_ne!(o.status.code(), Some(0));
+    assert!(
+        text(&o.stderr).contains("no primary among /nonexistent-server; nothing was written"),
+        "{}",
+        text(&o.stderr)
+    );
+
     // No complete set at all is a failure too, not a pass.
     let empty = dumps.copy();
     std::fs::remove_file(empty.file("pg_manifest-")).expect("rm");

@@ -104,6 +104,11 @@ impl Server {
         }
     }
 
+    /// The folder holding the server's socket (its PGHOST).
+    pub(crate) fn socket_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
     /// A client command connected to this server as `postgres`.
     fn client(&self, program: &str) -> Command {
         let mut command = Command::new(program);
