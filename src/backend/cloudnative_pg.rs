@@ -4,9 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{
-    Backend, BackendFile, BackendOutput, ParsedFiles, RenderedApplication, document, text,
-};
+use super::{Backend, BackendOutput, ParsedFiles, RenderedApplication, document, text};
 use crate::alerts::Alert;
 use crate::diagnostic::Report;
 use crate::facts::{ClusterFacts, IngressRule, SecretKey};
@@ -319,22 +317,23 @@ impl Backend for CloudnativePg {
             image => Self::image(cluster),
             ..super::base_context(cluster, facts, alerts, options)
         };
-        let mut files = vec![BackendFile {
-            path: "cluster.yaml".into(),
-            content: renderer.render("cloudnative-pg/cluster.yaml", &context)?,
-        }];
-        if spec.cloudnative_pg.operator.install {
-            files.push(BackendFile {
-                path: "application.yaml".into(),
-                content: renderer.render("cloudnative-pg/application.yaml", &context)?,
-            });
-        }
-        if spec.monitoring.exporter && spec.monitoring.service_monitor {
-            files.push(BackendFile {
-                path: "monitoring/pod-monitor.yaml".into(),
-                content: renderer.render("cloudnative-pg/pod-monitor.yaml", &context)?,
-            });
-        }
+        let files = super::render_files(
+            renderer,
+            &context,
+            &[
+                ("cluster.yaml", "cloudnative-pg/cluster.yaml", true),
+                (
+                    "application.yaml",
+                    "cloudnative-pg/application.yaml",
+                    spec.cloudnative_pg.operator.install,
+                ),
+                (
+                    "monitoring/pod-monitor.yaml",
+                    "cloudnative-pg/pod-monitor.yaml",
+                    spec.monitoring.exporter && spec.monitoring.service_monitor,
+                ),
+            ],
+        )?;
         Ok(BackendOutput {
             files,
             readme_template: "cloudnative-pg/README.md",
@@ -349,28 +348,7 @@ impl Backend for CloudnativePg {
     fn read_footprint(&self, _: &str, files: &ParsedFiles) -> Option<Footprint> {
         let cluster = document(files, "cluster.yaml", "Cluster")?;
         let spec = &cluster["spec"];
-        let mut server = spec.clone();
-        if let Some(map) = server.as_object_mut() {
-            for key in ["instances", "storage", "managed"] {
-                map.shift_remove(key);
-            }
-            if let Some(postgresql) = map.get_mut("postgresql").and_then(|p| p.as_object_mut()) {
-                postgresql.shift_remove("parameters");
-            }
-        }
-        let parameters = spec["postgresql"]["parameters"]
-            .as_object()
-            .map(|map| {
-                map.iter()
-                    .map(|(k, v)| {
-                        (
-                            k.clone(),
-                            v.as_str().map_or_else(|| v.to_string(), str::to_string),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let server_config = super::pod_config(spec, &["instances", "storage", "managed"]);
         let service = &spec["managed"]["services"]["additional"][0]["serviceTemplate"];
         let tag = spec["imageName"].as_str().and_then(image_tag);
         Some(Footprint {
@@ -381,8 +359,8 @@ impl Backend for CloudnativePg {
             storage_size: crate::quantity::from_json(&spec["storage"]["size"]),
             storage_class: text(&spec["storage"]["storageClass"]),
             address: super::requested_address(&service["metadata"]["annotations"]),
-            parameters,
-            server_config: server.to_string(),
+            parameters: super::settings_in(&spec["postgresql"]["parameters"]),
+            server_config,
             ..Footprint::default()
         })
     }

@@ -278,6 +278,55 @@ pub(crate) fn shown(quantity: Option<&crate::quantity::Quantity>) -> String {
     quantity.map_or_else(|| "?".to_string(), ToString::to_string)
 }
 
+/// The files a backend renders from one context, in order: each entry is
+/// (output path, template, whether this spec asks for the file).
+pub(crate) fn render_files(
+    renderer: &Renderer,
+    context: &minijinja::Value,
+    wanted: &[(&str, &str, bool)],
+) -> Result<Vec<BackendFile>, minijinja::Error> {
+    wanted
+        .iter()
+        .filter(|(_, _, asked)| *asked)
+        .map(|(path, template, _)| {
+            Ok(BackendFile {
+                path: (*path).to_string(),
+                content: renderer.render(template, context)?,
+            })
+        })
+        .collect()
+}
+
+/// The settings an operator's object passes to PostgreSQL (its
+/// `parameters` map), each value as text.
+pub(crate) fn settings_in(parameters: &serde_json::Value) -> BTreeMap<String, String> {
+    parameters
+        .as_object()
+        .map(|map| {
+            map.iter()
+                .map(|(k, v)| (k.clone(), text(v).unwrap_or_else(|| v.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// An operator object's spec as the text that, when it changes, restarts
+/// the server pods: without the fields the operator applies in place
+/// (`in_place`) and without `postgresql.parameters`, which are judged one
+/// setting at a time.
+pub(crate) fn pod_config(spec: &serde_json::Value, in_place: &[&str]) -> String {
+    let mut server = spec.clone();
+    if let Some(map) = server.as_object_mut() {
+        for key in in_place {
+            map.shift_remove(*key);
+        }
+        if let Some(postgresql) = map.get_mut("postgresql").and_then(|p| p.as_object_mut()) {
+            postgresql.shift_remove("parameters");
+        }
+    }
+    server.to_string()
+}
+
 /// A scalar as text (`"16"`, `2`, `50Gi`).
 pub(crate) fn text(value: &serde_json::Value) -> Option<String> {
     match value {

@@ -5,9 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{
-    Backend, BackendFile, BackendOutput, Delivery, ParsedFiles, RenderedApplication, document, text,
-};
+use super::{Backend, BackendOutput, Delivery, ParsedFiles, RenderedApplication, document, text};
 use crate::alerts::Alert;
 use crate::diagnostic::Report;
 use crate::facts::{ClusterFacts, IngressRule, SecretKey};
@@ -282,22 +280,23 @@ impl Backend for Zalando {
             chart_version => ZALANDO_CHART,
             ..super::base_context(cluster, facts, alerts, options)
         };
-        let mut files = vec![BackendFile {
-            path: "postgresql.yaml".into(),
-            content: renderer.render("zalando/postgresql.yaml", &context)?,
-        }];
-        if spec.zalando.operator.install {
-            files.push(BackendFile {
-                path: "application.yaml".into(),
-                content: renderer.render("zalando/application.yaml", &context)?,
-            });
-        }
-        if spec.monitoring.exporter && spec.monitoring.service_monitor {
-            files.push(BackendFile {
-                path: "monitoring/exporter.yaml".into(),
-                content: renderer.render("zalando/exporter.yaml", &context)?,
-            });
-        }
+        let files = super::render_files(
+            renderer,
+            &context,
+            &[
+                ("postgresql.yaml", "zalando/postgresql.yaml", true),
+                (
+                    "application.yaml",
+                    "zalando/application.yaml",
+                    spec.zalando.operator.install,
+                ),
+                (
+                    "monitoring/exporter.yaml",
+                    "zalando/exporter.yaml",
+                    spec.monitoring.exporter && spec.monitoring.service_monitor,
+                ),
+            ],
+        )?;
         Ok(BackendOutput {
             files,
             readme_template: "zalando/README.md",
@@ -312,31 +311,18 @@ impl Backend for Zalando {
     fn read_footprint(&self, _: &str, files: &ParsedFiles) -> Option<Footprint> {
         let object = document(files, "postgresql.yaml", "postgresql")?;
         let spec = &object["spec"];
-        let mut server = spec.clone();
-        if let Some(map) = server.as_object_mut() {
-            // Changed without restarting the pods: by the operator on the
-            // volumes and services, by Patroni for the settings.
-            for key in [
+        // Changed without restarting the pods: by the operator on the
+        // volumes and services, by Patroni for the settings.
+        let server_config = super::pod_config(
+            spec,
+            &[
                 "numberOfInstances",
                 "volume",
                 "masterServiceAnnotations",
                 "allowedSourceRanges",
                 "users",
-            ] {
-                map.shift_remove(key);
-            }
-            if let Some(postgresql) = map.get_mut("postgresql").and_then(|p| p.as_object_mut()) {
-                postgresql.shift_remove("parameters");
-            }
-        }
-        let parameters = spec["postgresql"]["parameters"]
-            .as_object()
-            .map(|map| {
-                map.iter()
-                    .filter_map(|(k, v)| Some((k.clone(), text(v)?)))
-                    .collect()
-            })
-            .unwrap_or_default();
+            ],
+        );
         Some(Footprint {
             backend: BackendName::ZalandoPostgresOperator.as_str(),
             cluster_object: text(&object["metadata"]["name"]),
@@ -345,8 +331,8 @@ impl Backend for Zalando {
             storage_size: crate::quantity::from_json(&spec["volume"]["size"]),
             storage_class: text(&spec["volume"]["storageClass"]),
             address: super::requested_address(&spec["masterServiceAnnotations"]),
-            parameters,
-            server_config: server.to_string(),
+            parameters: super::settings_in(&spec["postgresql"]["parameters"]),
+            server_config,
             ..Footprint::default()
         })
     }

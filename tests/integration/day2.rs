@@ -92,6 +92,41 @@ fn selects(selector: &BTreeMap<String, String>, pod: &BTreeMap<String, String>) 
     !selector.is_empty() && selector.iter().all(|(k, v)| pod.get(k) == Some(v))
 }
 
+/// An operator's cluster has one policy on its instances (clients, jobs,
+/// peers, the operator, Prometheus): it selects the primary and the
+/// replicas, admits the backup pods and replication, and admits the
+/// operator's namespace on `status_port`.
+fn assert_instance_policy(
+    at: &str,
+    policies: &[Value],
+    backup_pod: &BTreeMap<String, String>,
+    [primary, replica]: [&BTreeMap<String, String>; 2],
+    status_port: u64,
+    why: &str,
+) {
+    assert_eq!(policies.len(), 1, "{at}");
+    let selector = labels(&policies[0]["spec"]["podSelector"]["matchLabels"]);
+    assert!(selects(&selector, primary), "{at}: primary");
+    assert!(selects(&selector, replica), "{at}: replicas");
+    let rules = policies[0]["spec"]["ingress"].as_array().expect("ingress");
+    let peers = pod_peers(&rules[0]);
+    assert!(
+        peers.iter().any(|p| selects(p, backup_pod)),
+        "{at}: backup pods"
+    );
+    assert!(
+        peers.iter().any(|p| selects(p, replica)),
+        "{at}: replication"
+    );
+    let namespace_ports: Vec<u64> = rules
+        .iter()
+        .filter(|r| r["from"][0]["namespaceSelector"].is_object())
+        .flat_map(|r| r["ports"].as_array().cloned().unwrap_or_default())
+        .filter_map(|p| p["port"].as_u64())
+        .collect();
+    assert!(namespace_ports.contains(&status_port), "{at}: {why}");
+}
+
 /// Every rendered output folder the tests hold: (tree, folder name, files).
 fn folders() -> Vec<(String, String, BTreeMap<String, Vec<u8>>)> {
     let mut roots = vec![repo_root().join("kubernetes/applications")];
@@ -134,77 +169,19 @@ fn network_policies_select_the_pods_that_exist() {
         let policies = docs(policy_bytes);
         let at = format!("{tree}/{name}");
         if let Some(object) = zalando_object(&files) {
-            let cluster = object["metadata"]["name"]
-                .as_str()
-                .expect("name")
-                .to_string();
-            assert_eq!(policies.len(), 1, "{at}");
-            let selector = labels(&policies[0]["spec"]["podSelector"]["matchLabels"]);
-            for role in ["master", "replica"] {
-                assert!(
-                    selects(&selector, &zalando_pod_labels(&cluster, role)),
-                    "{at}: {role}"
-                );
-            }
-            let rules = policies[0]["spec"]["ingress"].as_array().expect("ingress");
-            let peers = pod_peers(&rules[0]);
-            assert!(
-                peers.iter().any(|p| selects(p, &backup_pod)),
-                "{at}: backup pods"
-            );
-            assert!(
-                peers
-                    .iter()
-                    .any(|p| selects(p, &zalando_pod_labels(&cluster, "replica"))),
-                "{at}: replication"
-            );
-            let namespace_ports: Vec<u64> = rules
-                .iter()
-                .filter(|r| r["from"][0]["namespaceSelector"].is_object())
-                .flat_map(|r| r["ports"].as_array().cloned().unwrap_or_default())
-                .filter_map(|p| p["port"].as_u64())
-                .collect();
-            assert!(
-                namespace_ports.contains(&8008),
-                "{at}: the operator and the Patroni peers must reach Patroni's API"
-            );
+            let cluster = object["metadata"]["name"].as_str().expect("name");
+            let pods = |role| zalando_pod_labels(cluster, role);
+            let (primary, replica) = (pods("master"), pods("replica"));
+            let why = "the operator and the Patroni peers must reach Patroni's API";
+            assert_instance_policy(&at, &policies, &backup_pod, [&primary, &replica], 8008, why);
             checked += 1;
             continue;
         }
         if is_cnpg(&files) {
-            // One policy on the instances: clients, jobs, peers, the operator, Prometheus.
-            assert_eq!(policies.len(), 1, "{at}");
-            let selector = labels(&policies[0]["spec"]["podSelector"]["matchLabels"]);
-            assert!(
-                selects(&selector, &cnpg_pod_labels(&name, "primary")),
-                "{at}"
-            );
-            assert!(
-                selects(&selector, &cnpg_pod_labels(&name, "replica")),
-                "{at}"
-            );
-            let rules = policies[0]["spec"]["ingress"].as_array().expect("ingress");
-            let peers = pod_peers(&rules[0]);
-            assert!(
-                peers.iter().any(|p| selects(p, &backup_pod)),
-                "{at}: backup pods"
-            );
-            assert!(
-                peers
-                    .iter()
-                    .any(|p| selects(p, &cnpg_pod_labels(&name, "replica"))),
-                "{at}: replication"
-            );
-            let operator_ports: Vec<u64> = rules
-                .iter()
-                .filter(|r| r["from"][0]["namespaceSelector"].is_object())
-                .flat_map(|r| r["ports"].as_array().cloned().unwrap_or_default())
-                .filter_map(|p| p["port"].as_u64())
-                .collect();
-            assert!(
-                operator_ports.contains(&8000),
-                "{at}: the operator must reach the status port"
-            );
+            let pods = |role| cnpg_pod_labels(&name, role);
+            let (primary, replica) = (pods("primary"), pods("replica"));
+            let why = "the operator must reach the status port";
+            assert_instance_policy(&at, &policies, &backup_pod, [&primary, &replica], 8000, why);
             checked += 1;
             continue;
         }
