@@ -98,8 +98,17 @@ def context(name, spec):
     }
     labels = {"app.kubernetes.io/instance": name, "app.kubernetes.io/name": "postgresql-ha"}
     ns = spec["namespace"]
+    instances = spec["postgres"]["instances"]
     facts = {
+        "title": "Bitnami postgresql-ha",
+        "health": f"`kubectl -n {ns} rollout status statefulset {name}-postgresql` reports every pod ready",
+        "removal": f"ArgoCD removes the chart's Application and its workloads; the data volumes `data-{name}-postgresql-*` stay",
+        "data_claims_selector": f"app.kubernetes.io/instance={name}",
         "service_host": f"{name}-pgpool.{ns}.svc.cluster.local",
+        "primary_candidates": [f"{name}-postgresql-{i}.{name}-postgresql-headless.{ns}.svc.cluster.local"
+                               for i in range(instances)],
+        "credentials_by_operator": False,
+        "server_pod_regex": f"{name}-postgresql-[0-9]+",
         "client_image": f'{images["registry"]}/{images["namespace"]}/postgresql-repmgr:{tag}',
         "run_as_user": 1001, "superuser": "postgres",
         "password_secret": spec["auth"]["existingSecret"], "password_key": "password",
@@ -136,7 +145,19 @@ def context(name, spec):
     return {"name": name, "spec": spec, "chart": chart, "facts": facts, "alerts": alerts,
             "folder": f"kubernetes/applications/{name}",
             "values_file": f"kubernetes/applications/{name}/values/values.yaml", "spec_file": name,
-            "values_from_git": spec["argocd"].get("gitRepoURL") is not None}
+            "values_from_git": spec["argocd"].get("gitRepoURL") is not None,
+            "drill_schedule": drill_schedule(spec["backup"])}
+
+
+def drill_schedule(backup):
+    if backup["drill"].get("schedule"):
+        return backup["drill"]["schedule"]
+    fields = backup["schedule"].split()
+    if len(fields) == 5 and fields[2:] == ["*", "*", "*"] and all(f.isdigit() for f in fields[:2]):
+        minute, hour = int(fields[0]), int(fields[1])
+        if minute < 60 and hour < 24:
+            return f"{minute} {(hour + 3) % 24} * * 0"
+    return "0 5 * * 0"
 
 
 def render(path, out, yaml_env, md_env, validator, defaults):
@@ -155,6 +176,7 @@ def render(path, out, yaml_env, md_env, validator, defaults):
         "metallb/ip-address-pool.yaml": yaml_env.get_template("common/ip-address-pool.yaml").render(ctx),
         "backup/cronjob.yaml": yaml_env.get_template("common/backup-cronjob.yaml").render(ctx),
         "backup/restore-job.yaml": yaml_env.get_template("common/restore-job.yaml").render(ctx),
+        "backup/restore-drill.yaml": yaml_env.get_template("common/restore-drill.yaml").render(ctx),
         "network-policy.yaml": yaml_env.get_template("common/network-policy.yaml").render(ctx),
         "monitoring/prometheus-rule.yaml": yaml_env.get_template("common/prometheus-rule.yaml").render(ctx),
         "README.md": md_env.get_template("bitnami/README.md").render(ctx),

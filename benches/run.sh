@@ -8,7 +8,9 @@
 #   Builds the shipped binary (scripts/build-static) and the plain
 #   `cargo build --release` one from this tree. To compare with another
 #   build in the same run, point BEFORE (shipped) and BEFORE_PLAIN (plain)
-#   at its binaries: their rows are added as "before".
+#   at its binaries: their rows are added as "before". BEFORE_SPECS is the
+#   spec folder they render (default kubernetes/specs); set it to the other
+#   tree's when the reference spec gained fields that build does not know.
 # Installs hyperfine (Debian) and the Python packages (PyPI, into
 # target/bench-venv) when missing.
 set -euo pipefail
@@ -38,22 +40,22 @@ bench() { # name runs prepare command...   (each ROUND gets its own export)
   hyperfine -N --style none --warmup 2 --runs "$runs" --prepare "$prepare" \
     --export-json "$W/$name${ROUND:+.round$ROUND}.json" -n "$name" "$*" >/dev/null
 }
-one_process_rows() { # label shipped-binary plain-binary
+one_process_rows() { # label shipped-binary plain-binary spec-folder
   # check compares with what the same binary renders (another build may render other bytes).
-  [ -d "$W/out-check$1" ] || "$2" render kubernetes/specs --out-root "$W/out-check$1" >/dev/null 2>&1
-  bench "render-1$1" 10 "sh -c '$(aside out-1)'" "$2" render kubernetes/specs --out-root "$W/out-1"
-  bench "generate-1$1" 10 "sync" "$2" generate kubernetes/specs
-  bench "check-1$1" 10 "sync" "$2" check kubernetes/specs --out-root "$W/out-check$1"
-  bench "render-1-plain$1" 10 "sh -c '$(aside out-1)'" "$3" render kubernetes/specs --out-root "$W/out-1"
-  bench "generate-1-plain$1" 10 "sync" "$3" generate kubernetes/specs
+  [ -d "$W/out-check$1" ] || "$2" render "$4" --out-root "$W/out-check$1" >/dev/null 2>&1
+  bench "render-1$1" 10 "sh -c '$(aside out-1)'" "$2" render "$4" --out-root "$W/out-1"
+  bench "generate-1$1" 10 "sync" "$2" generate "$4"
+  bench "check-1$1" 10 "sync" "$2" check "$4" --out-root "$W/out-check$1"
+  bench "render-1-plain$1" 10 "sh -c '$(aside out-1)'" "$3" render "$4" --out-root "$W/out-1"
+  bench "generate-1-plain$1" 10 "sync" "$3" generate "$4"
 }
 # Five short rounds in turn, pooled by summarize.py, so a burst of noise on
 # a shared machine lands on every row rather than on one.
 for ROUND in 1 2 3 4 5; do
   bench noop 10 "sync" /bin/true
-  one_process_rows "" "$PG" "$PLAIN"
+  one_process_rows "" "$PG" "$PLAIN" kubernetes/specs
   if [ -n "${BEFORE:-}" ]; then
-    one_process_rows "-before" "$BEFORE" "${BEFORE_PLAIN:-$BEFORE}"
+    one_process_rows "-before" "$BEFORE" "${BEFORE_PLAIN:-$BEFORE}" "${BEFORE_SPECS:-kubernetes/specs}"
   fi
 done
 unset ROUND

@@ -6,7 +6,7 @@
 //! pgrender accepts is what PostgreSQL starts with.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 const TABLE: &str = include_str!("../data/pg-settings.tsv");
 
@@ -70,24 +70,47 @@ pub(crate) struct Definition {
     pub boot_value: &'static str,
 }
 
-/// The table by major, then by name in lower case: PostgreSQL's names are
+/// The settings of one major by name in lower case: PostgreSQL's names are
 /// case-insensitive (`TimeZone`, `timezone`).
-type Table = BTreeMap<u32, BTreeMap<String, Definition>>;
+type Settings = BTreeMap<String, Definition>;
 
-static DEFINITIONS: LazyLock<Table> = LazyLock::new(|| {
-    let mut table = Table::new();
-    let rows = TABLE
-        .lines()
-        .filter(|line| !line.starts_with('#'))
-        .skip(1)
-        .filter_map(parse_row);
-    for definition in rows {
-        table
-            .entry(definition.major)
-            .or_default()
-            .insert(definition.name.to_ascii_lowercase(), definition);
+/// The table's rows of one major, parsed the first time one of its settings
+/// is asked for: a run reads the spec's major only, and parsing all of them
+/// was most of a small `generate` (benches/README.md).
+struct Major {
+    rows: Vec<&'static str>,
+    settings: OnceLock<Settings>,
+}
+
+impl Major {
+    fn settings(&self) -> &Settings {
+        self.settings.get_or_init(|| {
+            self.rows
+                .iter()
+                .filter_map(|row| parse_row(row))
+                .map(|definition| (definition.name.to_ascii_lowercase(), definition))
+                .collect()
+        })
     }
-    table
+}
+
+static MAJORS: LazyLock<BTreeMap<u32, Major>> = LazyLock::new(|| {
+    let mut majors = BTreeMap::<u32, Major>::new();
+    let rows = TABLE.lines().filter(|line| !line.starts_with('#')).skip(1);
+    for row in rows {
+        let Some(major) = row.split('\t').next().and_then(|m| m.parse().ok()) else {
+            continue;
+        };
+        majors
+            .entry(major)
+            .or_insert_with(|| Major {
+                rows: Vec::new(),
+                settings: OnceLock::new(),
+            })
+            .rows
+            .push(row);
+    }
+    majors
 });
 
 fn parse_row(line: &'static str) -> Option<Definition> {
@@ -146,13 +169,16 @@ fn unit_of(name: &str) -> Option<Unit> {
 
 /// The setting `name` of PostgreSQL `major`, if that major has it.
 pub(crate) fn definition(major: u32, name: &str) -> Option<&'static Definition> {
-    DEFINITIONS.get(&major)?.get(&name.to_ascii_lowercase())
+    MAJORS
+        .get(&major)?
+        .settings()
+        .get(&name.to_ascii_lowercase())
 }
 
 /// The majors the table describes.
 #[cfg(test)]
 pub(crate) fn majors() -> std::collections::BTreeSet<u32> {
-    DEFINITIONS.keys().copied().collect()
+    MAJORS.keys().copied().collect()
 }
 
 impl Definition {
