@@ -501,12 +501,10 @@ impl Backend for Bitnami {
         source["chart"].as_str()?;
         let values = files.get("values/values.yaml")?.first()?;
         let postgresql = &values["postgresql"];
-        let mut server = postgresql.clone();
-        if let Some(map) = server.as_object_mut() {
-            for key in ["replicaCount", "extendedConf", "podAnnotations"] {
-                map.shift_remove(key);
-            }
-        }
+        let server_config = super::pod_config(
+            postgresql,
+            &["/replicaCount", "/extendedConf", "/podAnnotations"],
+        );
         Some(Footprint {
             backend: crate::spec::Backend::BitnamiPostgresqlHa.as_str(),
             application: Some(format!(
@@ -525,7 +523,7 @@ impl Backend for Bitnami {
                 .map(read_extended_conf)
                 .unwrap_or_default(),
             users_secret: text(&values["pgpool"]["customUsersSecret"]),
-            server_config: server.to_string(),
+            server_config,
             ..Footprint::default()
         })
     }

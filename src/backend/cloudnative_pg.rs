@@ -348,7 +348,15 @@ impl Backend for CloudnativePg {
     fn read_footprint(&self, _: &str, files: &ParsedFiles) -> Option<Footprint> {
         let cluster = document(files, "cluster.yaml", "Cluster")?;
         let spec = &cluster["spec"];
-        let server_config = super::pod_config(spec, &["instances", "storage", "managed"]);
+        let server_config = super::pod_config(
+            spec,
+            &[
+                "/instances",
+                "/storage",
+                "/managed",
+                "/postgresql/parameters",
+            ],
+        );
         let service = &spec["managed"]["services"]["additional"][0]["serviceTemplate"];
         let tag = spec["imageName"].as_str().and_then(image_tag);
         Some(Footprint {

@@ -310,18 +310,21 @@ pub(crate) fn settings_in(parameters: &serde_json::Value) -> BTreeMap<String, St
         .unwrap_or_default()
 }
 
-/// An operator object's spec as the text that, when it changes, restarts
-/// the server pods: without the fields the operator applies in place
-/// (`in_place`) and without `postgresql.parameters`, which are judged one
-/// setting at a time.
-pub(crate) fn pod_config(spec: &serde_json::Value, in_place: &[&str]) -> String {
-    let mut server = spec.clone();
-    if let Some(map) = server.as_object_mut() {
-        for key in in_place {
-            map.shift_remove(*key);
-        }
-        if let Some(postgresql) = map.get_mut("postgresql").and_then(|p| p.as_object_mut()) {
-            postgresql.shift_remove("parameters");
+/// The part of a manifest that, when it changes, restarts the server pods,
+/// as text: `object` without the fields applied in place (`in_place`, JSON
+/// Pointers into `object`, such as `/postgresql/parameters`, which are
+/// judged one setting at a time).
+pub(crate) fn pod_config(object: &serde_json::Value, in_place: &[&str]) -> String {
+    let mut server = object.clone();
+    for pointer in in_place {
+        let Some((parent, key)) = pointer.rsplit_once('/') else {
+            continue;
+        };
+        if let Some(map) = server
+            .pointer_mut(parent)
+            .and_then(serde_json::Value::as_object_mut)
+        {
+            map.shift_remove(key);
         }
     }
     server.to_string()

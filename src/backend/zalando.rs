@@ -316,11 +316,12 @@ impl Backend for Zalando {
         let server_config = super::pod_config(
             spec,
             &[
-                "numberOfInstances",
-                "volume",
-                "masterServiceAnnotations",
-                "allowedSourceRanges",
-                "users",
+                "/numberOfInstances",
+                "/volume",
+                "/masterServiceAnnotations",
+                "/allowedSourceRanges",
+                "/users",
+                "/postgresql/parameters",
             ],
         );
         Some(Footprint {
