@@ -39,7 +39,8 @@ for major in "${majors[@]}"; do
   version=$("$bin/postgres" --version)
   sources+=("$major: $version ($bin)")
   data="$work/data-$major"
-  install -d -o "$( [ "$(id -u)" = 0 ] && echo postgres || id -un)" "$data"
+  if [ "$(id -u)" = 0 ]; then owner=postgres; else owner=$(id -un); fi
+  install -d -o "$owner" "$data"
   as_server_user "$bin/initdb" --no-sync -U postgres -A trust -D "$data/pgdata" >/dev/null
   # Single-user mode needs no socket or port; a statement ends at its line's
   # end, and COPY writes the rows to a file.
@@ -47,14 +48,16 @@ for major in "${majors[@]}"; do
   echo "$query" | as_server_user "$bin/postgres" --single -D "$data/pgdata" postgres >/dev/null
   cat "$data/rows.tsv" >>"$out.rows"
 done
-for source in "${sources[@]}"; do echo "# $source" | sed "s|$work/[0-9]*|<npm>|"; done >>"$out"
-# Build options: the images pgrender deploys are built with lz4 and zstd
-# (Debian's 15 above shows the same values); the npm builds are not, so the
-# compression values those libraries add are written in for every major.
-echo "# wal_compression and default_toast_compression: lz4 and zstd as in the deployed images" >>"$out"
-awk -F'\t' -v OFS='\t' '
-  $2 == "wal_compression" { $7 = "pglz,lz4,zstd,on,off" }
-  $2 == "default_toast_compression" { $7 = "pglz,lz4" }
-  { print }' "$out.rows" >>"$out"
+{
+  for source in "${sources[@]}"; do echo "# $source" | sed "s|$work/[0-9]*|<npm>|"; done
+  # Build options: the images pgrender deploys are built with lz4 and zstd
+  # (Debian's 15 above shows the same values); the npm builds are not, so the
+  # compression values those libraries add are written in for every major.
+  echo "# wal_compression and default_toast_compression: lz4 and zstd as in the deployed images"
+  awk -F'\t' -v OFS='\t' '
+    $2 == "wal_compression" { $7 = "pglz,lz4,zstd,on,off" }
+    $2 == "default_toast_compression" { $7 = "pglz,lz4" }
+    { print }' "$out.rows"
+} >>"$out"
 mv "$out" data/pg-settings.tsv
 echo "wrote data/pg-settings.tsv ($(grep -vc '^#' data/pg-settings.tsv) lines)"

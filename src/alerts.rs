@@ -191,12 +191,12 @@ pub(crate) fn alerts(cluster: &PostgresCluster, facts: &ClusterFacts) -> Vec<Ale
             anchor: "alert-postgresrestoredrillfailed",
             // Only the newest drill counts: a later pass clears an old failure.
             expr: format!(
-                "max by (namespace, job_name) (kube_job_status_failed{{{jobs}}})                  * on (namespace, job_name) (kube_job_created{{{jobs}}} == on (namespace) group_left () max by (namespace) (kube_job_created{{{jobs}}})) > 0"
+                "max by (namespace, job_name) (kube_job_status_failed{{{jobs}}}) * on (namespace, job_name) (kube_job_created{{{jobs}}} == on (namespace) group_left () max by (namespace) (kube_job_created{{{jobs}}})) > 0"
             ),
             duration: "0m",
             severity: "critical",
             summary: format!("The newest restore drill of {name} failed: its backups may not restore"),
-            description: "The drill Job restores the newest dump set into a throwaway server and compares it with the set's manifest;                 its log names the set and what differed (from kube-state-metrics)."
+            description: "The drill Job restores the newest dump set into a throwaway server and compares it with the set's manifest; its log names the set and what differed (from kube-state-metrics)."
                 .into(),
             runbook_url: runbook("alert-postgresrestoredrillfailed"),
         });
@@ -340,6 +340,28 @@ mod tests {
                 "PostgresRestoreDrillTooOld"
             ]
         );
+    }
+
+    /// An alert's texts are read on a phone at night: no runs of spaces, no
+    /// line breaks.
+    #[test]
+    fn alert_texts_have_no_runs_of_spaces() {
+        let mut spec = ClusterSpec::default();
+        spec.monitoring.runbook_base_url = Some("https://git.lan/x".into());
+        for alert in alerts(&cluster(spec), &facts()) {
+            for text in [
+                &alert.expr,
+                &alert.summary,
+                &alert.description,
+                &alert.runbook_url,
+            ] {
+                assert!(
+                    !text.contains("  ") && !text.contains('\n') && text.trim() == text,
+                    "{}: {text:?}",
+                    alert.name
+                );
+            }
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::backend::{self, ParsedFiles};
-use crate::footprint::{BackupVolume, Change, Footprint, Impact, backup_now};
+use crate::footprint::{BackupBeforeChange, BackupVolume, Change, Footprint, Impact};
 use crate::plan::Plan;
 
 /// The changes to one cluster's folder.
@@ -101,7 +101,7 @@ fn backup_volume(parsed: &ParsedFiles) -> Option<BackupVolume> {
 fn compare(name: &str, old: &Footprint, new: &Footprint) -> Vec<Change> {
     let mut changes = Vec::new();
     let ns = &old.namespace;
-    let backup_now = backup_now(name, ns);
+    let backup = BackupBeforeChange::new(name, ns);
     if old.backend != new.backend {
         // Nothing else compares across backends.
         return vec![
@@ -125,7 +125,7 @@ fn compare(name: &str, old: &Footprint, new: &Footprint) -> Vec<Change> {
                     old.namespace, new.namespace, old.namespace, new.namespace
                 ),
             )
-            .step(backup_now.clone())
+            .back_up(&backup)
             .step("move instead: a second spec for the new namespace, then pgrender migrate-guide OLD NEW"),
         );
     }
@@ -137,7 +137,7 @@ fn compare(name: &str, old: &Footprint, new: &Footprint) -> Vec<Change> {
                 Impact::DestroysData,
                 format!("ArgoCD Application {o} -> {n}: {o} leaves the folder, prune deletes it and its finalizer uninstalls the running release"),
             )
-            .step(backup_now.clone())
+            .back_up(&backup)
             .step("keep spec.argocd.applicationName; to rename anyway, first remove the finalizer from the old Application (kubectl -n argocd patch application <old> --type=json -p '[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]') so that pruning it leaves the release running"),
         );
     }
@@ -189,7 +189,26 @@ fn compare(name: &str, old: &Footprint, new: &Footprint) -> Vec<Change> {
         ));
     }
     changes.sort_by_key(|c| std::cmp::Reverse(c.impact));
+    one_backup_per_report(&backup, &mut changes);
     changes
+}
+
+/// A report backs the cluster up once: the first change (most harmful
+/// first) that needs the backup creates its Job; the others say that it
+/// covers them (a second `kubectl create job` of the same name fails).
+fn one_backup_per_report(backup: &BackupBeforeChange, changes: &mut [Change]) {
+    let mut first = true;
+    for change in changes.iter_mut() {
+        if let Some(i) = change.backup_step {
+            if !first {
+                change.steps[i] = format!(
+                    "the backup Job {} of the first change above covers this change too (create it once)",
+                    backup.job()
+                );
+            }
+            first = false;
+        }
+    }
 }
 
 fn backup_change(name: &str, ns: &str, old: &BackupVolume, new: &BackupVolume) -> Change {

@@ -38,8 +38,13 @@ pub struct Footprint {
     /// the backend has one (Bitnami's pgpool).
     pub users_secret: Option<String>,
     /// Everything else in the server pods' configuration (resources,
-    /// probes, image), as text: when it changes, the pods restart.
+    /// probes, image, the exporter beside the server), as text: when it
+    /// changes, the pods restart.
     pub server_config: String,
+    /// The connection pooler's pod configuration, where the backend runs
+    /// one apart from the servers (Bitnami's pgpool), as text, but for its
+    /// users (`users_secret`): when it changes, its pods restart.
+    pub proxy_config: Option<String>,
 }
 
 /// Where the dumps live.
@@ -96,6 +101,9 @@ pub struct Change {
     /// Which step commits the render, if one does: for a change `render`
     /// refuses, that step is where `--allow-destructive` goes.
     pub commit_step: Option<usize>,
+    /// Which step makes the backup before the change, if one does: a
+    /// report creates that Job once (`changes::one_backup_per_report`).
+    pub backup_step: Option<usize>,
 }
 
 impl Change {
@@ -105,6 +113,7 @@ impl Change {
             what: what.into(),
             steps: Vec::new(),
             commit_step: None,
+            backup_step: None,
         }
     }
 
@@ -118,12 +127,50 @@ impl Change {
         self.commit_step = Some(self.steps.len());
         self.step(step)
     }
+
+    /// The step that makes `backup`, the set a later step may restore.
+    pub(crate) fn back_up(mut self, backup: &BackupBeforeChange) -> Self {
+        self.backup_step = Some(self.steps.len());
+        self.step(backup.step())
+    }
 }
 
-/// The first step before any risky change: a dump set made now, by the
-/// cluster's own backup CronJob.
-pub(crate) fn backup_now(name: &str, namespace: &str) -> String {
-    format!(
-        "back up now and wait for the Job: kubectl -n {namespace} create job --from=cronjob/{name}-backup {name}-before-change"
-    )
+/// The dump set made before a risky change, by a Job created from the
+/// cluster's own backup CronJob: its steps name the Job and the set it
+/// made, so that a restore takes that set and not a newer one (a nightly
+/// backup of a new, empty cluster).
+#[derive(Debug, Clone)]
+pub(crate) struct BackupBeforeChange {
+    name: String,
+    namespace: String,
+}
+
+impl BackupBeforeChange {
+    pub(crate) fn new(name: &str, namespace: &str) -> Self {
+        BackupBeforeChange {
+            name: name.to_string(),
+            namespace: namespace.to_string(),
+        }
+    }
+
+    /// The Job's name: one per change report.
+    pub(crate) fn job(&self) -> String {
+        format!("{}-before-change", self.name)
+    }
+
+    /// Make the set and wait until it is complete.
+    fn step(&self) -> String {
+        let (ns, name, job) = (&self.namespace, &self.name, self.job());
+        format!(
+            "back up now and wait for the Job: kubectl -n {ns} create job --from=cronjob/{name}-backup {job} && kubectl -n {ns} wait --for=condition=complete --timeout=6h job/{job}"
+        )
+    }
+
+    /// Restore the set that Job made, by its name (its log's last line).
+    pub(crate) fn restore_step(&self) -> String {
+        let (ns, job) = (&self.namespace, self.job());
+        format!(
+            "restore the set {job} made, by its name, not `latest` (README.md, Backups and restore): restore_job \"$(kubectl -n {ns} logs job/{job} | sed -n 's/^complete set: //p')\""
+        )
+    }
 }

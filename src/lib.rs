@@ -84,7 +84,7 @@ pub use cli::main;
 pub use footprint::BackupVolume;
 pub use load::SpecFile;
 pub use plan::{Plan, RenderOptions};
-pub use render::{render_spec, renderer};
+pub use render::{JOB_FILES, JobFile, render_spec, renderer};
 pub use spec::{json_schema, json_schema_text};
 pub use specs::{Loaded, load_specs};
 pub use validate::{ValidSpec, check_file, check_together};

@@ -17,14 +17,13 @@ use crate::validate::ValidSpec;
 
 /// Templates every backend shares; each backend brings its own
 /// (`backend::templates`).
-const SHARED_TEMPLATES: [Template; 21] = crate::templates::embedded![
+const SHARED_TEMPLATES: [Template; 20] = crate::templates::embedded![
     "common/namespace.yaml",
     "common/argocd-repository.yaml",
     "common/ip-address-pool.yaml",
+    "common/backup-scripts.yaml",
     "common/backup-cronjob.yaml",
     "common/restore-job.yaml",
-    "common/restore-functions.sh",
-    "common/row-counts.sh",
     "common/restore-drill.yaml",
     "common/network-policy.yaml",
     "common/prometheus-rule.yaml",
@@ -39,6 +38,34 @@ const SHARED_TEMPLATES: [Template; 21] = crate::templates::embedded![
     "opentofu/versions.tf",
     "opentofu/main.tf",
     "opentofu/outputs.tf",
+];
+
+/// A file the backup, restore and drill pods run: its name in the scripts'
+/// ConfigMap and its bytes.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct JobFile {
+    pub name: &'static str,
+    pub content: &'static str,
+}
+
+/// Embeds the files under `jobs/`, carried verbatim into every cluster's
+/// scripts ConfigMap (`backup/scripts.yaml`).
+macro_rules! job_files {
+    ($($name:literal),* $(,)?) => {
+        [$(JobFile { name: $name, content: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/jobs/", $name)) }),*]
+    };
+}
+
+/// The scripts and SQL the backup CronJob, the restore Job and the drill
+/// run; plain files, linted and tested as they are (`tests/integration/`).
+pub const JOB_FILES: [JobFile; 7] = job_files![
+    "sets.sh",
+    "restore-set.sh",
+    "backup.sh",
+    "restore.sh",
+    "drill.sh",
+    "databases.sql",
+    "row-counts.sql",
 ];
 
 /// Every embedded template: what a run's `Renderer` is built from.
@@ -152,7 +179,10 @@ pub fn render_spec(
         });
     }
 
-    let shared = backend::base_context(cluster, &facts, &alerts, options);
+    let shared = minijinja::context! {
+        job_files => Serde(&JOB_FILES),
+        ..backend::base_context(cluster, &facts, &alerts, options)
+    };
     let monitoring = &cluster.spec.monitoring;
     let shared_files = [
         ("namespace.yaml", "common/namespace.yaml", true),
@@ -161,6 +191,7 @@ pub fn render_spec(
             "common/ip-address-pool.yaml",
             true,
         ),
+        ("backup/scripts.yaml", "common/backup-scripts.yaml", true),
         ("backup/cronjob.yaml", "common/backup-cronjob.yaml", true),
         ("backup/restore-job.yaml", "common/restore-job.yaml", true),
         (

@@ -941,9 +941,9 @@ pub struct Backup {
     /// Dumps older than this many days are deleted after a successful dump.
     #[schemars(range(min = 1, max = 3650))]
     pub retention_days: u32,
-    /// Databases to dump one by one with `pg_dump`; empty means one
-    /// `pg_dumpall` of the whole cluster (the research has no bootstrap
-    /// database, so the default is empty).
+    /// Databases to dump, each with `pg_dump`; empty means every database
+    /// but the templates and the backend's own (the research has no
+    /// bootstrap database, so the default is empty).
     pub databases: Vec<String>,
     pub storage: BackupStorage,
     pub drill: Drill,

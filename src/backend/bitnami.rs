@@ -12,7 +12,7 @@ use super::{
 use crate::alerts::Alert;
 use crate::diagnostic::Report;
 use crate::facts::{ClusterFacts, SecretKey};
-use crate::footprint::{Change, Footprint, Impact, Quantity, backup_now};
+use crate::footprint::{BackupBeforeChange, Change, Footprint, Impact, Quantity};
 use crate::names::{dns_label, is_url};
 use crate::plan::RenderOptions;
 use crate::spec::{ChartRevision, PostgresCluster};
@@ -501,10 +501,18 @@ impl Backend for Bitnami {
         source["chart"].as_str()?;
         let values = files.get("values/values.yaml")?.first()?;
         let postgresql = &values["postgresql"];
+        // The exporter is a container of the server pods.
+        let servers = serde_json::json!({ "postgresql": postgresql, "metrics": values["metrics"] });
         let server_config = super::pod_config(
-            postgresql,
-            &["/replicaCount", "/extendedConf", "/podAnnotations"],
+            &servers,
+            &[
+                "/postgresql/replicaCount",
+                "/postgresql/extendedConf",
+                "/postgresql/podAnnotations",
+                "/metrics/serviceMonitor",
+            ],
         );
+        let proxy_config = super::pod_config(&values["pgpool"], &["/customUsersSecret"]);
         Some(Footprint {
             backend: crate::spec::Backend::BitnamiPostgresqlHa.as_str(),
             application: Some(format!(
@@ -524,6 +532,7 @@ impl Backend for Bitnami {
                 .unwrap_or_default(),
             users_secret: text(&values["pgpool"]["customUsersSecret"]),
             server_config,
+            proxy_config: Some(proxy_config),
             ..Footprint::default()
         })
     }
@@ -535,15 +544,14 @@ impl Backend for Bitnami {
                 .map(|i| format!("data-{name}-postgresql-{i}"))
                 .collect()
         };
-        let backup_now = backup_now(name, ns);
+        let backup = BackupBeforeChange::new(name, ns);
         let recreate = [
             format!(
                 "after the sync, delete the StatefulSet and its volumes: kubectl -n {ns} delete statefulset {name}-postgresql && kubectl -n {ns} delete pvc {}",
                 volumes(old.instances.unwrap_or(1)).join(" ")
             ),
             "let ArgoCD sync again: the chart creates empty volumes and a new cluster".to_string(),
-            "restore the set made in step 1 (README.md, Backups and restore: restore_job latest)"
-                .to_string(),
+            backup.restore_step(),
         ];
         let mut changes = Vec::new();
         if let (Some(o), Some(n)) = (old.major, new.major)
@@ -553,7 +561,7 @@ impl Backend for Bitnami {
                 Impact::ManualStep,
                 format!("PostgreSQL {o} -> {n}: the chart's image cannot open the data directory of PostgreSQL {o}, so the new pods would not start on the existing volumes; the data moves by dump and restore"),
             )
-            .step(backup_now.clone())
+            .back_up(&backup)
             .commit("stop the applications that write to the database, then commit the render");
             for step in &recreate {
                 change = change.step(step.clone());
@@ -568,7 +576,7 @@ impl Backend for Bitnami {
                     Impact::ManualStep,
                     format!("chart postgresql-ha {o}.x -> {n}.x: a new chart major changes how the release is built; read every 'To {n}.0.0'-style upgrade note of the chart's README between the two"),
                 )
-                .step(backup_now.clone())
+                .back_up(&backup)
                 .commit("commit the render and watch the sync: kubectl -n argocd get application -w"),
             );
         }
@@ -594,14 +602,12 @@ impl Backend for Bitnami {
                 change = change.step(format!("kubectl -n {ns} delete statefulset {name}-postgresql --cascade=orphan (the pods keep running)"))
                     .commit("commit the render: the sync recreates the StatefulSet with the new size");
             } else {
-                change = change
-                    .step(format!(
-                        "{} (K3s local-path cannot expand or move a volume; no volume can shrink)",
-                        backup_now
-                    ))
-                    .commit(
-                        "stop the applications that write to the database, then commit the render",
-                    );
+                change.what.push_str(
+                    "; K3s local-path cannot expand or move a volume and no volume can shrink, so the data moves by dump and restore",
+                );
+                change = change.back_up(&backup).commit(
+                    "stop the applications that write to the database, then commit the render",
+                );
                 for step in &recreate {
                     change = change.step(step.clone());
                 }
@@ -627,6 +633,11 @@ impl Backend for Bitnami {
         }
         if old.users_secret != new.users_secret {
             changes.push(users_change(name, ns, old, new));
+        } else if old.proxy_config != new.proxy_config {
+            changes.push(Change::new(
+                Impact::RollingRestart,
+                "pgpool's configuration changed (resources, image or scheduling): its pods restart one at a time and clients reconnect",
+            ));
         }
         changes.extend(super::settings_change(
             old,

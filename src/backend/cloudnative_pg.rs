@@ -8,7 +8,7 @@ use super::{Backend, BackendOutput, ParsedFiles, RenderedApplication, document, 
 use crate::alerts::Alert;
 use crate::diagnostic::Report;
 use crate::facts::{ClusterFacts, IngressRule, SecretKey};
-use crate::footprint::{Change, Footprint, Impact, backup_now};
+use crate::footprint::{BackupBeforeChange, Change, Footprint, Impact};
 use crate::names::{dns_label, is_url};
 use crate::plan::RenderOptions;
 use crate::spec::{Backend as BackendName, ImageName, PostgresCluster};
@@ -375,7 +375,7 @@ impl Backend for CloudnativePg {
 
     fn judge(&self, name: &str, old: &Footprint, new: &Footprint) -> Vec<Change> {
         let ns = &new.namespace;
-        let backup_now = backup_now(name, ns);
+        let backup = BackupBeforeChange::new(name, ns);
         let mut changes = Vec::new();
         let os_moves = match (&old.image_os, &new.image_os) {
             (Some(o), Some(n)) if o != n => Some((o.as_str(), n.as_str())),
@@ -405,7 +405,7 @@ impl Backend for CloudnativePg {
                     Impact::ManualStep,
                     format!("server image OS {o} -> {n}: the operator restarts every instance on the new image, whose glibc sorts text differently; indexes on text columns built under the old rules can return wrong results until rebuilt"),
                 )
-                .step(backup_now.clone())
+                .back_up(&backup)
                 .commit("commit the render and wait for the rolling restart")
                 .step(reindex)
             });
@@ -419,7 +419,7 @@ impl Backend for CloudnativePg {
                     Impact::ManualStep,
                     format!("PostgreSQL {o} -> {n}: CloudNativePG upgrades in place with pg_upgrade: every instance stops for the upgrade (downtime) and the replicas are cloned again; the old and the new image must be of the same OS family"),
                 )
-                .step(backup_now.clone())
+                .back_up(&backup)
                 .commit("plan the downtime, then commit the render")
                 .step(format!("watch the upgrade: kubectl -n {ns} get cluster {name} -w (phase back to 'Cluster in healthy state')")),
             );
@@ -442,7 +442,7 @@ impl Backend for CloudnativePg {
                     Impact::ManualStep,
                     format!("{sizes}: the operator grows volumes only when their StorageClass allows expansion, and K3s local-path does not"),
                 )
-                .step(backup_now.clone())
+                .back_up(&backup)
                 .commit("commit the render, then replace one replica at a time so that the operator recreates it with the new size:")
                 .step(format!("kubectl cnpg destroy {name} <replica number> -n {ns} (the kubectl-cnpg plugin); wait for the new replica; repeat; finally kubectl cnpg promote to a new replica and destroy the old primary"))
             } else {

@@ -9,7 +9,7 @@ use super::{Backend, BackendOutput, Delivery, ParsedFiles, RenderedApplication, 
 use crate::alerts::Alert;
 use crate::diagnostic::Report;
 use crate::facts::{ClusterFacts, IngressRule, SecretKey};
-use crate::footprint::{Change, Footprint, Impact, backup_now};
+use crate::footprint::{BackupBeforeChange, Change, Footprint, Impact};
 use crate::names::{dns_label, is_url};
 use crate::plan::RenderOptions;
 use crate::spec::{Backend as BackendName, PostgresCluster};
@@ -340,7 +340,7 @@ impl Backend for Zalando {
 
     fn judge(&self, name: &str, old: &Footprint, new: &Footprint) -> Vec<Change> {
         let ns = &new.namespace;
-        let backup_now = backup_now(name, ns);
+        let backup = BackupBeforeChange::new(name, ns);
         let object = format!("postgresql/{}", pods_prefix(old));
         let mut changes = Vec::new();
         if let (Some(o), Some(n)) = (old.major, new.major)
@@ -351,7 +351,7 @@ impl Backend for Zalando {
                     Impact::ManualStep,
                     format!("PostgreSQL {o} -> {n}: the operator upgrades in place with pg_upgrade (its major_version_upgrade_mode is manual: the manifest asks for it); replicas are rebuilt and the primary is down while it upgrades"),
                 )
-                .step(backup_now.clone())
+                .back_up(&backup)
                 .commit("commit the render and let ArgoCD sync")
                 .step(format!("watch the upgrade: kubectl -n {ns} get {object} -w, and kubectl -n {ns} logs {}-0 -c postgres", pods_prefix(old))),
             );
@@ -376,7 +376,7 @@ impl Backend for Zalando {
                         new.storage_class.as_deref().unwrap_or("?"),
                     ),
                 )
-                .step(backup_now.clone())
+                .back_up(&backup)
                 .step("move the data to a new cluster instead: a second spec with its own name, then pgrender migrate-guide OLD NEW"),
             );
         } else if old.storage_size != new.storage_size {

@@ -72,7 +72,7 @@ fn check_with_nothing_rendered_reports_every_file_missing() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stdout(&o).matches("missing: ").count(),
-        12,
+        13,
         "{}",
         stdout(&o)
     );

@@ -127,6 +127,7 @@ fn generate_stream_holds_only_kubernetes_objects() {
             "batch/v1 CronJob",
             "networking.k8s.io/v1 NetworkPolicy",
             "batch/v1 Job",
+            "v1 ConfigMap",
             "metallb.io/v1beta1 IPAddressPool",
             "metallb.io/v1beta1 L2Advertisement",
             "monitoring.coreos.com/v1 PrometheusRule",
@@ -249,7 +250,7 @@ fn array_parameter_chooses_specs_in_a_folder() {
     );
     let all = argocd(&specs_dir(&ws), &["generate"], &[]);
     assert_eq!(all.status.code(), Some(0), "{}", stderr(&all));
-    assert_eq!(docs(&stdout(&all)).len(), 26);
+    assert_eq!(docs(&stdout(&all)).len(), 28);
 
     let params = r#"[{"array":["team/analytics.yaml"],"name":"specs"}]"#;
     let one = argocd(
@@ -259,7 +260,7 @@ fn array_parameter_chooses_specs_in_a_folder() {
     );
     assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
     let objects = docs(&stdout(&one));
-    assert_eq!(objects.len(), 13);
+    assert_eq!(objects.len(), 14);
     assert_eq!(objects[0]["metadata"]["name"], "analytics-db");
 
     let env = argocd(

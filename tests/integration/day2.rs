@@ -332,11 +332,128 @@ fn the_restore_job_is_never_applied_by_a_sync_and_reads_the_backups() {
             container["env"][0]["value"], "",
             "{at}: created without a choice, the Job only lists the dumps"
         );
-        let script = container["args"][0].as_str().expect("script");
-        for mode in ["\"\"|list)", "verify)", "latest", "set -euo pipefail"] {
-            assert!(script.contains(mode), "{at}: {mode}");
+        assert_eq!(container["command"][1], "/scripts/restore.sh", "{at}");
+    }
+}
+
+/// Every pod that runs a job script mounts the scripts ConfigMap its
+/// folder renders, in its own namespace, and runs a file that is in it.
+#[test]
+fn job_pods_run_scripts_their_folder_carries() {
+    for (tree, name, files) in folders() {
+        let at = format!("{tree}/{name}");
+        let config = &docs(&files["backup/scripts.yaml"])[0];
+        let mut pods = Vec::new();
+        for file in [
+            "backup/cronjob.yaml",
+            "backup/restore-job.yaml",
+            "backup/restore-drill.yaml",
+        ] {
+            for doc in files.get(file).map(|b| docs(b)).unwrap_or_default() {
+                let pod = match doc["kind"].as_str() {
+                    Some("CronJob") => {
+                        doc["spec"]["jobTemplate"]["spec"]["template"]["spec"].clone()
+                    }
+                    Some("Job") => doc["spec"]["template"]["spec"].clone(),
+                    _ => continue,
+                };
+                pods.push((file, doc["metadata"]["namespace"].clone(), pod));
+            }
+        }
+        assert_eq!(
+            pods.len(),
+            2 + usize::from(files.contains_key("backup/restore-drill.yaml")),
+            "{at}"
+        );
+        for (file, namespace, pod) in pods {
+            assert_eq!(namespace, config["metadata"]["namespace"], "{at}: {file}");
+            let volume = pod["volumes"]
+                .as_array()
+                .expect("volumes")
+                .iter()
+                .find(|v| v["name"] == "scripts")
+                .unwrap_or_else(|| panic!("{at}: {file} mounts no scripts"));
+            assert_eq!(
+                volume["configMap"]["name"], config["metadata"]["name"],
+                "{at}: {file}"
+            );
+            let container = &pod["containers"][0];
+            let mount = container["volumeMounts"]
+                .as_array()
+                .expect("mounts")
+                .iter()
+                .find(|m| m["name"] == "scripts")
+                .expect("mounted");
+            assert_eq!(mount["readOnly"], true, "{at}: {file}");
+            let script = container["command"][1].as_str().expect("a script");
+            let key = script
+                .strip_prefix(&format!("{}/", mount["mountPath"].as_str().expect("path")))
+                .expect("under the mount");
+            assert!(
+                config["data"][key].is_string(),
+                "{at}: {file} runs {script}"
+            );
         }
     }
+}
+
+/// Every container pgrender writes has requests and a memory limit: a pod
+/// without requests is the first evicted under pressure, mid-restore.
+#[test]
+fn every_container_has_requests_and_a_memory_limit() {
+    fn containers(value: &Value, path: &str, out: &mut Vec<(String, Value)>) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    let at = format!("{path}.{key}");
+                    if matches!(key.as_str(), "containers" | "initContainers" | "sidecars") {
+                        for container in child.as_array().into_iter().flatten() {
+                            out.push((format!("{at}.{}", container["name"]), container.clone()));
+                        }
+                    }
+                    containers(child, &at, out);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|item| containers(item, path, out)),
+            _ => {}
+        }
+    }
+    let mut checked = 0;
+    for (tree, name, files) in folders() {
+        for (file, bytes) in &files {
+            if !file.ends_with(".yaml") || file.starts_with("values/") {
+                continue;
+            }
+            for doc in docs(bytes) {
+                let mut found = Vec::new();
+                containers(&doc, doc["kind"].as_str().unwrap_or("?"), &mut found);
+                for (at, container) in found {
+                    let resources = &container["resources"];
+                    assert!(
+                        resources["requests"]["cpu"].is_string()
+                            && resources["requests"]["memory"].is_string()
+                            && resources["limits"]["memory"].is_string(),
+                        "{tree}/{name}/{file}: {at} has no requests or memory limit: {resources}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        // The chart's containers, through its values.
+        if let Some(values) = files.get("values/values.yaml") {
+            let values = &docs(values)[0];
+            for section in ["postgresql", "pgpool", "metrics"] {
+                let resources = &values[section]["resources"];
+                assert!(
+                    resources["requests"]["memory"].is_string()
+                        && resources["limits"]["memory"].is_string(),
+                    "{tree}/{name}: values {section}.resources: {resources}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 50, "{checked}");
 }
 
 #[test]

@@ -232,6 +232,6 @@ proptest! {
         prop_assert!(url.starts_with(&runbook_base), "{}", url);
         // Structure unchanged: the same kinds in the same order as for plain strings.
         let kinds: Vec<&str> = docs.iter().map(|(_, d)| d["kind"].as_str().expect("kind")).collect();
-        prop_assert_eq!(kinds, vec!["Application", "Secret", "CronJob", "CronJob", "NetworkPolicy", "Job", "Application", "IPAddressPool", "L2Advertisement", "PrometheusRule", "Namespace", "NetworkPolicy", "NetworkPolicy"]);
+        prop_assert_eq!(kinds, vec!["Application", "Secret", "CronJob", "CronJob", "NetworkPolicy", "Job", "ConfigMap", "Application", "IPAddressPool", "L2Advertisement", "PrometheusRule", "Namespace", "NetworkPolicy", "NetworkPolicy"]);
     }
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use crate::restore::{is_root, server_command};
+use crate::pg::{is_root, server_command};
 use crate::support::{did_not_run, repo_root};
 
 const MAJORS: [u32; 4] = [15, 16, 17, 18];
