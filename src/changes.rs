@@ -268,9 +268,37 @@ pub(crate) fn renamed(orphan: &str, created: &[&str]) -> ClusterChange {
                     created.join(", ")
                 ),
             )
-            .step(format!("keep metadata.name: {orphan}, or move the data: keep the old spec, add the new one with its own namespace and address, and follow pgrender migrate-guide OLD NEW")),
+            .step(format!("keep metadata.name: {orphan}, or move the data: keep the old spec, add the new one with its own namespace and address, and follow pgrender migrate-guide OLD NEW"))
+            .step(format!("to start afresh instead, remove {orphan} first, as its README.md says (\"Removing this cluster\"), then add the new spec")),
         ],
     }
+}
+
+/// What to do about a generated folder no spec renders any more: ArgoCD
+/// still syncs it, and deleting the folder first prunes nothing (its
+/// Application then fails with "app path does not exist", argo-cd
+/// `util/app/path/path.go`). The one wording `render`, `check` and `hook`
+/// give.
+pub(crate) fn orphan_advice(folder: &std::path::Path) -> String {
+    let application = std::fs::read_to_string(folder.join(backend::FOLDER_APPLICATION))
+        .ok()
+        .and_then(|text| crate::yaml::parse_stream(&text).ok())
+        .and_then(|docs| {
+            let meta = &docs.first()?["metadata"];
+            Some(format!(
+                "`{}/{}`",
+                meta["namespace"].as_str()?,
+                meta["name"].as_str()?
+            ))
+        })
+        .unwrap_or_else(|| "that syncs it".to_string());
+    let folder = folder.display();
+    format!(
+        "{folder}: no spec renders it any more, but ArgoCD still applies it; deleting the folder first would prune nothing \
+         (its Application would fail with `app path does not exist`). If the spec's removal was a mistake, restore the spec. \
+         To remove the cluster, follow {folder}/README.md, \"Removing this cluster\": delete the Application {application} \
+         with its resources while the folder is still in git, then `git rm -r {folder}`"
+    )
 }
 
 /// The changes as printed: one line per cluster with its impact, each

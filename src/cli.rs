@@ -70,9 +70,10 @@ pub(crate) enum Command {
         /// metadata.name of the cluster: names the spec file, the output folder and the Helm release.
         #[arg(value_name = "NAME")]
         name: String,
-        /// Folder the spec is written to.
-        #[arg(long, value_name = "DIR", default_value = DEFAULT_SPEC_PATH)]
-        spec_dir: PathBuf,
+        /// Folder the spec is written to. Default: the repository's
+        /// kubernetes/specs, from any folder inside it.
+        #[arg(long, value_name = "DIR")]
+        spec_dir: Option<PathBuf>,
         /// How the cluster runs: bitnami-postgresql-ha, cloudnative-pg or zalando-postgres-operator.
         #[arg(long, value_name = "BACKEND", default_value = "bitnami-postgresql-ha", value_parser = parse_backend)]
         backend: crate::spec::Backend,
@@ -192,19 +193,50 @@ pub(crate) enum Command {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct SpecInput {
-    /// A spec file (checked against the other specs of kubernetes/specs, or
-    /// of its own folder, for clashes), or a folder searched recursively for
-    /// specs (files with `apiVersion: pgrender.dev/v1alpha1` and `kind:
-    /// PostgresCluster`; a file that nearly is one is an error).
-    #[arg(value_name = "PATH", default_value = DEFAULT_SPEC_PATH)]
-    pub path: PathBuf,
+    /// A spec file, or a folder searched recursively for specs (files with
+    /// `apiVersion: pgrender.dev/v1alpha1` and `kind: PostgresCluster`; a
+    /// file that nearly is one is an error). Either is checked for clashes
+    /// with every spec of the repository's kubernetes/specs (or, with
+    /// another --out-root, a file with those of its own folder). Default:
+    /// the repository's kubernetes/specs, from any folder inside it.
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct OutRoot {
-    /// Folder that receives one output folder per spec (a path inside the repository).
-    #[arg(long, value_name = "DIR", default_value = DEFAULT_OUT_ROOT)]
-    pub out_root: PathBuf,
+    /// Folder that receives one output folder per spec (a path inside the
+    /// repository). Default: the repository's kubernetes/applications, from
+    /// any folder inside it.
+    #[arg(long, value_name = "DIR")]
+    pub out_root: Option<PathBuf>,
+}
+
+/// The repository's layout, found from the folder pgrender runs in: a path
+/// left out on the command line is the repository's, never a second tree
+/// nested under the working directory.
+struct Layout {
+    cwd: PathBuf,
+}
+
+impl Layout {
+    fn here() -> Result<Layout, Error> {
+        Ok(Layout {
+            cwd: crate::specs::working_dir()?,
+        })
+    }
+
+    fn or_default(&self, given: Option<PathBuf>, default: &str) -> PathBuf {
+        given.unwrap_or_else(|| crate::repository::layout_path(&self.cwd, default))
+    }
+
+    fn specs(&self, input: SpecInput) -> PathBuf {
+        self.or_default(input.path, DEFAULT_SPEC_PATH)
+    }
+
+    fn out_root(&self, out: OutRoot) -> PathBuf {
+        self.or_default(out.out_root, DEFAULT_OUT_ROOT)
+    }
 }
 
 fn parse_backend(text: &str) -> Result<crate::spec::Backend, String> {
@@ -270,7 +302,8 @@ fn init(request: crate::init::InitRequest) -> Result<u8, Error> {
     let created = crate::init::init(&request)?;
     warn(&mut Terminal, &created.warnings);
     let path = created.path.display();
-    let folder = format!("{DEFAULT_OUT_ROOT}/{}", request.name);
+    let folder = request.out_root.join(&request.name);
+    let folder = folder.display();
     let mut said = format!("created: {path}\n");
     let mut to_commit = format!("{path} {folder}");
     if let Some(schema) = &created.schema {
@@ -307,6 +340,7 @@ fn init(request: crate::init::InitRequest) -> Result<u8, Error> {
 
 /// Run one command. `Ok` carries the exit code (0, or 1 for drift).
 pub(crate) fn run(command: Command) -> Result<u8, Error> {
+    let layout = Layout::here()?;
     match command {
         Command::Render {
             input,
@@ -315,13 +349,17 @@ pub(crate) fn run(command: Command) -> Result<u8, Error> {
             allow_destructive,
         } => commands::render(
             &mut Terminal,
-            &input.path,
-            &out.out_root,
+            &layout.specs(input),
+            &layout.out_root(out),
             force,
             allow_destructive,
         ),
-        Command::Check { input, out } => commands::check(&mut Terminal, &input.path, &out.out_root),
-        Command::Hook { input, out } => commands::hook(&mut Terminal, &input.path, &out.out_root),
+        Command::Check { input, out } => {
+            commands::check(&mut Terminal, &layout.specs(input), &layout.out_root(out))
+        }
+        Command::Hook { input, out } => {
+            commands::hook(&mut Terminal, &layout.specs(input), &layout.out_root(out))
+        }
         Command::Init {
             name,
             spec_dir,
@@ -333,7 +371,9 @@ pub(crate) fn run(command: Command) -> Result<u8, Error> {
             allow,
         } => init(crate::init::InitRequest {
             name,
-            spec_dir,
+            spec_dir: layout.or_default(spec_dir, DEFAULT_SPEC_PATH),
+            schema: crate::repository::layout_path(&layout.cwd, crate::init::SCHEMA_PATH),
+            out_root: crate::repository::layout_path(&layout.cwd, DEFAULT_OUT_ROOT),
             backend,
             namespace,
             ip,
@@ -341,7 +381,7 @@ pub(crate) fn run(command: Command) -> Result<u8, Error> {
             git_repo_url,
             allow,
         }),
-        Command::Validate { input } => commands::validate(&mut Terminal, &input.path),
+        Command::Validate { input } => commands::validate(&mut Terminal, &layout.specs(input)),
         Command::Generate { path } => {
             let env: BTreeMap<String, String> = std::env::vars().collect();
             let (stream, warnings) = crate::cmp::generate(&path, &env)?;

@@ -50,6 +50,18 @@ pub enum Error {
         path: String,
         out_root: String,
     },
+    /// `spec.argocd.secretsPath` names no folder of the repository.
+    #[error(
+        "{spec}: spec.argocd.secretsPath `{path}` is not a folder of the repository: the Application {application} \
+         reads it from git, and ArgoCD fails the whole Application, the cluster's manifests included, when a \
+         source path is missing (`app path does not exist`); create it with your SealedSecrets or ExternalSecrets \
+         and commit it, or remove secretsPath"
+    )]
+    SecretsPathMissing {
+        spec: String,
+        path: String,
+        application: String,
+    },
     /// A spec file (or a symlink to one) resolves outside its repository.
     #[error(
         "{path}: resolves outside the source directory ({root}); specs and symlinks must stay inside the repository, which is what ArgoCD and CI see"

@@ -15,6 +15,10 @@ pub struct ClusterFacts {
     /// What happens to the data volumes when the cluster's objects are
     /// pruned, for guides.
     pub removal: String,
+    /// The operator this cluster's folder installs, if it does ("the
+    /// CloudNativePG operator (Application argocd/cloudnative-pg)"): removing
+    /// the folder uninstalls it for every cluster that runs on it.
+    pub operator: Option<String>,
     /// A label selector (`kubectl -l`) for the data volumes.
     pub data_claims_selector: String,
     /// In-cluster service clients (and the backup job) connect to.

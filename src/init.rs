@@ -14,6 +14,10 @@ use crate::validate::{self, ValidSpec};
 pub(crate) struct InitRequest {
     pub name: String,
     pub spec_dir: PathBuf,
+    /// Where the repository keeps the spec's JSON Schema (`schemas/`).
+    pub schema: PathBuf,
+    /// Where its output folder will be, for the next steps it prints.
+    pub out_root: PathBuf,
     pub backend: Backend,
     pub namespace: Option<String>,
     pub ip: Option<String>,
@@ -41,7 +45,7 @@ pub(crate) struct Created {
 }
 
 /// Where the committed schema sits, from the repository root.
-const SCHEMA_PATH: &str = "schemas/pgcluster.schema.json";
+pub(crate) const SCHEMA_PATH: &str = "schemas/pgcluster.schema.json";
 
 /// A YAML scalar: bare when it is plainly a string in YAML, else a JSON
 /// (double-quoted YAML) string, so no value can change the structure.
@@ -60,19 +64,13 @@ fn scalar(text: &str) -> String {
     }
 }
 
-/// `../..` from `spec_dir` back to the folder pgrender runs in, when the
-/// folder is a plain relative path; the schema comment then points at the
-/// repository's copy of the schema.
-fn schema_reference(spec_dir: &Path) -> Option<String> {
-    let mut depth = 0;
-    for part in spec_dir.components() {
-        match part {
-            std::path::Component::Normal(_) => depth += 1,
-            std::path::Component::CurDir => {}
-            _ => return None,
-        }
-    }
-    Some(format!("{}{SCHEMA_PATH}", "../".repeat(depth)))
+/// The repository's schema as seen from `spec_dir`, for the schema comment
+/// editors read (`../../schemas/pgcluster.schema.json`).
+fn schema_reference(spec_dir: &Path, schema: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    crate::repository::shown_from(&cwd.join(spec_dir), &cwd.join(schema))
+        .display()
+        .to_string()
 }
 
 /// The first address of a range (`a-b`) or a CIDR (its network address plus
@@ -101,9 +99,10 @@ fn spec_text(request: &InitRequest, others: &[ValidSpec]) -> String {
         .or_else(|| first_address(&pool))
         .unwrap_or_else(|| defaults.network.load_balancer_ip.to_string());
     let mut out = String::new();
-    if let Some(schema) = schema_reference(&request.spec_dir) {
-        out.push_str(&format!("# yaml-language-server: $schema={schema}\n"));
-    }
+    out.push_str(&format!(
+        "# yaml-language-server: $schema={}\n",
+        schema_reference(&request.spec_dir, &request.schema)
+    ));
     out.push_str(&format!(
         "# PostgreSQL cluster `{name}`, started with `pgrender init`. Every field not written\n\
          # here takes its default (README, \"Spec reference\"); `pgrender validate` checks it.\n\
@@ -215,7 +214,13 @@ pub(crate) fn init(request: &InitRequest) -> Result<Created, Error> {
             why,
         });
     }
-    let path = request.spec_dir.join(format!("{}.yaml", request.name));
+    // `./orders.yaml` is said `orders.yaml`.
+    let path: PathBuf = request
+        .spec_dir
+        .join(format!("{}.yaml", request.name))
+        .components()
+        .filter(|part| !matches!(part, std::path::Component::CurDir))
+        .collect();
     let display = path.display().to_string();
     if path.exists() {
         return Err(Error::SpecExists { path: display });
@@ -235,6 +240,7 @@ pub(crate) fn init(request: &InitRequest) -> Result<Created, Error> {
     let file = SpecFile {
         display: display.clone(),
         file_name: format!("{}.yaml", request.name),
+        repository_path: crate::repository::path_in_repository(&path),
         document,
     };
     let new = validate::check_file(&file).map_err(Error::InitRejected)?;
@@ -242,13 +248,10 @@ pub(crate) fn init(request: &InitRequest) -> Result<Created, Error> {
     let credentials_by_operator = new.backend.facts(&new.cluster).credentials_by_operator;
     let mut all = others;
     all.push(new);
-    validate::check_together(&all, Some(&display)).map_err(Error::InitRejected)?;
+    validate::check_together(&all, &[display.as_str()]).map_err(Error::InitRejected)?;
     let git_repo_url_from = git_repo_url(request, &all[..all.len() - 1]).and_then(|(_, from)| from);
     write_new(&path, &text)?;
-    // The reference climbs from the spec's folder back to this one.
-    let schema = schema_reference(&request.spec_dir)
-        .map(|_| PathBuf::from(SCHEMA_PATH))
-        .filter(|schema| !schema.exists());
+    let schema = Some(request.schema.clone()).filter(|schema| !schema.exists());
     if let Some(schema) = &schema {
         write_new(schema, &crate::spec::json_schema_text())?;
     }
@@ -312,10 +315,19 @@ mod tests {
     #[test]
     fn the_schema_comment_climbs_back_to_the_repository() {
         assert_eq!(
-            schema_reference(Path::new("kubernetes/specs")).as_deref(),
-            Some("../../schemas/pgcluster.schema.json")
+            schema_reference(
+                Path::new("kubernetes/specs"),
+                Path::new("schemas/pgcluster.schema.json")
+            ),
+            "../../schemas/pgcluster.schema.json"
         );
-        assert_eq!(schema_reference(Path::new("/abs/specs")), None);
+        assert_eq!(
+            schema_reference(
+                Path::new("."),
+                Path::new("../../schemas/pgcluster.schema.json")
+            ),
+            "../../schemas/pgcluster.schema.json"
+        );
     }
 
     #[test]

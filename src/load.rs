@@ -23,6 +23,9 @@ pub struct SpecFile {
     /// File name only: what generated files name as their source, so the
     /// bytes do not depend on where pgrender was run from.
     pub file_name: String,
+    /// The path from the repository root (`kubernetes/specs/x.yaml`), for
+    /// the commands a runbook gives; `None` outside a repository.
+    pub repository_path: Option<String>,
     pub document: Document,
 }
 
@@ -226,6 +229,7 @@ pub(crate) fn load_candidate(path: &Path, explicit: bool) -> Result<Option<SpecF
     }
     Ok(Some(SpecFile {
         display,
+        repository_path: crate::repository::path_in_repository(path),
         file_name,
         document,
     }))

@@ -13,7 +13,7 @@ use crate::validate::{ValidSpec, check_together};
 
 /// Load one spec file for the guide.
 fn one_spec(path: &Path) -> Result<ValidSpec, Error> {
-    if !path.is_file() {
+    if path.is_dir() {
         return Err(Error::NotAMigration(format!(
             "{}: give a spec file, not a folder",
             path.display()
@@ -49,13 +49,14 @@ pub(crate) fn guide(old_path: &Path, new_path: &Path) -> Result<String, Error> {
         )));
     }
     // Both run side by side during the move: they must not collide.
-    check_together(&[old.clone(), new.clone()], None).map_err(Error::Invalid)?;
+    check_together(&[old.clone(), new.clone()], &[]).map_err(Error::Invalid)?;
 
     let side = |spec: &ValidSpec| {
         let facts = spec.backend.facts(&spec.cluster);
         minijinja::context! {
             name => &spec.cluster.metadata.name,
-            file => &spec.source.display,
+            // Commands in the guide run from the repository root.
+            file => spec.source.repository_path.as_ref().unwrap_or(&spec.source.display),
             // `migrate-guide` takes no --out-root: the folders are where
             // `render` puts them by default.
             folder => format!("{}/{}", crate::plan::DEFAULT_OUT_ROOT, spec.cluster.metadata.name),

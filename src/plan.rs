@@ -34,6 +34,9 @@ pub struct RenderOptions {
     /// Whether a repository root was found above the output root
     /// (`repository::locate`); values read from git need one.
     pub in_repository: bool,
+    /// That repository root on disk, where the folders the output names
+    /// (`spec.argocd.secretsPath`) must be; never part of the output.
+    pub repository_root: Option<std::path::PathBuf>,
 }
 
 impl Default for RenderOptions {
@@ -42,6 +45,7 @@ impl Default for RenderOptions {
             out_root: DEFAULT_OUT_ROOT.into(),
             plugin_stream: false,
             in_repository: true,
+            repository_root: None,
         }
     }
 }

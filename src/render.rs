@@ -17,7 +17,7 @@ use crate::validate::ValidSpec;
 
 /// Templates every backend shares; each backend brings its own
 /// (`backend::templates`).
-const SHARED_TEMPLATES: [Template; 20] = crate::templates::embedded![
+const SHARED_TEMPLATES: [Template; 22] = crate::templates::embedded![
     "common/namespace.yaml",
     "common/argocd-repository.yaml",
     "common/ip-address-pool.yaml",
@@ -31,6 +31,8 @@ const SHARED_TEMPLATES: [Template; 20] = crate::templates::embedded![
     "common/readme-network.md",
     "common/readme-alerts.md",
     "common/readme-backups.md",
+    "common/readme-remove.md",
+    "common/remove.md",
     "common/folder-application.yaml",
     "common/readme-deploy.md",
     "common/readme-firewall.md",
@@ -79,8 +81,11 @@ pub fn renderer() -> Renderer {
 }
 
 /// Settings of the run that some specs cannot work with; checked before
-/// anything is written.
-pub(crate) fn check_options(specs: &[ValidSpec], options: &RenderOptions) -> Result<(), Error> {
+/// anything is written. Returns warnings.
+pub(crate) fn check_options(
+    specs: &[ValidSpec],
+    options: &RenderOptions,
+) -> Result<Vec<String>, Error> {
     match specs
         .iter()
         .find(|s| s.cluster.spec.argocd.git_repo_url.is_some())
@@ -103,7 +108,51 @@ pub(crate) fn check_options(specs: &[ValidSpec], options: &RenderOptions) -> Res
             }
         }
     }
-    Ok(())
+    secrets_paths_in_repository(specs, options)
+}
+
+/// The folder Application reads `spec.argocd.secretsPath` from git, and
+/// ArgoCD fails the whole Application, the cluster's manifests included,
+/// when a source path is missing (`app path does not exist`, argo-cd
+/// `util/app/path/path.go`): a folder that does not exist is an error, one
+/// with nothing committed yet a warning.
+fn secrets_paths_in_repository(
+    specs: &[ValidSpec],
+    options: &RenderOptions,
+) -> Result<Vec<String>, Error> {
+    let mut warnings = Vec::new();
+    let Some(root) = options
+        .repository_root
+        .as_ref()
+        .filter(|_| !options.plugin_stream)
+    else {
+        return Ok(warnings);
+    };
+    for spec in specs {
+        let argocd = &spec.cluster.spec.argocd;
+        let (Some(_), Some(path)) = (&argocd.git_repo_url, &argocd.secrets_path) else {
+            continue;
+        };
+        let folder = root.join(path);
+        if !folder.is_dir() {
+            return Err(Error::SecretsPathMissing {
+                spec: spec.source.display.clone(),
+                path: path.clone(),
+                application: format!(
+                    "{}/{}-manifests",
+                    argocd.namespace, spec.cluster.metadata.name
+                ),
+            });
+        }
+        if crate::git::tracked(&folder) == Some(false) {
+            warnings.push(format!(
+                "{}: spec.argocd.secretsPath `{path}` holds nothing committed yet: commit its files before ArgoCD syncs \
+                 {}/{}-manifests, or the Application fails as a whole (`app path does not exist`)",
+                spec.source.display, argocd.namespace, spec.cluster.metadata.name
+            ));
+        }
+    }
+    Ok(warnings)
 }
 
 /// Render every spec into its plan, on every core. The caller has run
@@ -173,6 +222,11 @@ pub fn render_spec(
         readme_context,
     } = backend.render(cluster, &facts, &alerts, renderer, options)?;
     if !options.plugin_stream {
+        // The runbook's commands name the spec by its path in the repository.
+        let readme_context = minijinja::context! {
+            spec_file => spec.source.repository_path.as_ref().unwrap_or(&spec.source.file_name),
+            ..readme_context
+        };
         files.push(BackendFile {
             path: "README.md".into(),
             content: renderer.render(readme_template, &readme_context)?,

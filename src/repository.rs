@@ -21,6 +21,8 @@ pub(crate) struct OutputLocation {
     pub relative: String,
     /// False when no folder above the output root marks a repository.
     pub in_repository: bool,
+    /// The repository root on disk, when there is one.
+    pub root: Option<PathBuf>,
 }
 
 /// Resolve `out_root` (relative to `cwd` when not absolute).
@@ -56,7 +58,70 @@ pub(crate) fn locate(out_root: &Path, cwd: &Path) -> OutputLocation {
             relative
         },
         in_repository,
+        root: in_repository.then_some(root),
     }
+}
+
+/// The repository a command runs in: the nearest folder at or above `cwd`
+/// that holds `.git`, else the nearest that holds pgrender's `kubernetes/`
+/// layout. `None` outside both.
+pub(crate) fn repository_root(cwd: &Path) -> Option<PathBuf> {
+    let here = resolve(cwd);
+    let marked = |marker: &str| {
+        here.ancestors()
+            .find(|dir| dir.join(marker).exists())
+            .map(Path::to_path_buf)
+    };
+    marked(".git").or_else(|| {
+        here.ancestors()
+            .find(|dir| dir.join("kubernetes").is_dir())
+            .map(Path::to_path_buf)
+    })
+}
+
+/// A folder of the repository's layout (`kubernetes/specs`), as typed from
+/// `cwd`: from the repository root wherever pgrender runs, so that no
+/// command ever reads or writes a second, nested layout. Outside a
+/// repository, relative to `cwd` as given.
+pub(crate) fn layout_path(cwd: &Path, relative: &str) -> PathBuf {
+    match repository_root(cwd) {
+        Some(root) => shown_from(cwd, &root.join(relative)),
+        None => PathBuf::from(relative),
+    }
+}
+
+/// `path` as typed from `cwd`: relative when it can be (`../applications`),
+/// `.` for `cwd` itself.
+pub(crate) fn shown_from(cwd: &Path, path: &Path) -> PathBuf {
+    let from = resolve(cwd);
+    let to = resolve(path);
+    match pathdiff::diff_paths(&to, &from) {
+        Some(relative) if relative.as_os_str().is_empty() => PathBuf::from("."),
+        Some(relative) => relative,
+        None => to,
+    }
+}
+
+/// `path` from the root of the repository holding it, with `/`; `None`
+/// outside a repository. A path not yet written is placed by its folder.
+pub(crate) fn path_in_repository(path: &Path) -> Option<String> {
+    let cwd = std::env::current_dir().ok()?;
+    let absolute = resolve(&cwd.join(path));
+    let root = repository_root(absolute.parent()?)?;
+    let relative = absolute.strip_prefix(&root).ok()?;
+    Some(
+        relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+/// Whether two paths (relative to `cwd`; either may not exist yet) name
+/// the same folder.
+pub(crate) fn same_path(cwd: &Path, a: &Path, b: &Path) -> bool {
+    resolve(&cwd.join(a)) == resolve(&cwd.join(b))
 }
 
 /// The folder spec files must resolve inside, symlinks followed: the
@@ -130,6 +195,7 @@ mod tests {
         let want = OutputLocation {
             relative: "kubernetes/applications".into(),
             in_repository: true,
+            root: Some(resolve(root)),
         };
         assert_eq!(locate(Path::new("kubernetes/applications"), root), want);
         assert_eq!(
@@ -165,6 +231,39 @@ mod tests {
         assert!(got.in_repository);
         let got = locate(Path::new("out"), repo.path());
         assert_eq!(got.relative, "out");
+    }
+
+    #[test]
+    fn the_layout_is_found_from_any_folder_of_the_repository() {
+        let repo = tree(&[
+            ".git",
+            "kubernetes/specs",
+            "kubernetes/applications",
+            "docs/deep",
+        ]);
+        let root = repo.path();
+        assert_eq!(
+            layout_path(root, "kubernetes/specs"),
+            Path::new("kubernetes/specs")
+        );
+        assert_eq!(
+            layout_path(&root.join("kubernetes/specs"), "kubernetes/specs"),
+            Path::new(".")
+        );
+        assert_eq!(
+            layout_path(&root.join("kubernetes/specs"), "kubernetes/applications"),
+            Path::new("../applications")
+        );
+        assert_eq!(
+            layout_path(&root.join("docs/deep"), "schemas/pgcluster.schema.json"),
+            Path::new("../../schemas/pgcluster.schema.json")
+        );
+        // Outside any repository: as given, from the working directory.
+        let bare = tree(&["specs"]);
+        assert_eq!(
+            layout_path(bare.path(), "kubernetes/specs"),
+            Path::new("kubernetes/specs")
+        );
     }
 
     #[test]

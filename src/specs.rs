@@ -20,6 +20,10 @@ pub struct Loaded {
     pub warnings: Vec<String>,
     /// Warnings the specs acknowledged; only `render` says them.
     pub notes: Vec<String>,
+    /// `metadata.name` of every spec rendered into the output root, when
+    /// this load saw all of them (a folder, or a file with its fleet):
+    /// an output folder none of them renders is an orphan.
+    pub fleet_names: Option<std::collections::BTreeSet<String>>,
 }
 
 /// How specs are loaded beyond the defaults (the ArgoCD plugin uses these).
@@ -31,6 +35,10 @@ pub(crate) struct LoadOptions {
     pub only: Option<Vec<PathBuf>>,
     /// Folders never searched for specs (the output root).
     pub skip: Vec<PathBuf>,
+    /// The folder of every spec that renders into the same output root
+    /// (the repository's `kubernetes/specs`): its specs are checked with
+    /// the ones at the path (pools, names, namespaces), and not returned.
+    pub fleet: Option<PathBuf>,
 }
 
 /// Find every spec at `path` and validate each one and all together.
@@ -39,27 +47,62 @@ pub fn load_specs(path: &Path) -> Result<Loaded, Error> {
     load_specs_with(path, &LoadOptions::default())
 }
 
-/// `load_specs` with overrides, confinement and a selection.
+/// `load_specs` with overrides, confinement, a selection and a fleet.
 ///
-/// A spec file given alone is still checked against its fleet: the rules
-/// across specs (pools, names, namespaces) see every spec under the spec
-/// root holding it (`spec_root`), because the others are rendered too, by
-/// another command or by ArgoCD. Only that file's spec is returned.
+/// The specs at `path` are checked against their fleet: the rules across
+/// specs (pools, names, namespaces) see every spec that renders into the
+/// same output root (`LoadOptions::fleet`), because the others are rendered
+/// too, by another command or by ArgoCD; a spec file given alone without
+/// a fleet is checked with the specs of its own folder. Only the specs at
+/// `path` are returned; the others' own problems are counted, not shown.
 pub(crate) fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
     let named = path.is_file() && options.only.is_none();
-    let root = if named {
-        spec_root(path)
+    let fleet = options
+        .fleet
+        .clone()
+        .filter(|folder| folder.is_dir() && !same_place(folder, path))
+        .or_else(|| named.then(|| own_folder(path)));
+    let own = if named {
+        Vec::new()
     } else {
-        path.to_path_buf()
+        load::find_candidates(path, &options.skip)?
     };
-    let mut candidates = load::find_candidates(&root, &options.skip)?;
+    let mut candidates = own.clone();
+    if let Some(fleet) = &fleet {
+        let known: Vec<PathBuf> = candidates
+            .iter()
+            .filter_map(|c| c.canonicalize().ok())
+            .collect();
+        for candidate in load::find_candidates(fleet, &options.skip)? {
+            if !candidate
+                .canonicalize()
+                .is_ok_and(|real| known.contains(&real))
+            {
+                candidates.push(candidate);
+            }
+        }
+    }
     if named {
         candidates = with_named_file(candidates, path);
     }
-    confine(
-        &crate::repository::source_root(path, &working_dir()?),
-        &candidates,
-    )?;
+    let is_own = |display: &str| {
+        if named {
+            display == path.display().to_string()
+        } else {
+            own.iter().any(|c| c.display().to_string() == display)
+        }
+    };
+    // Each candidate stays inside the source of the folder it was found in
+    // (in git, both are the repository).
+    let cwd = working_dir()?;
+    let (own_found, fleet_found): (Vec<PathBuf>, Vec<PathBuf>) = candidates
+        .iter()
+        .cloned()
+        .partition(|c| named && c.as_path() == path || own.contains(c));
+    confine(&crate::repository::source_root(path, &cwd), &own_found)?;
+    if let Some(fleet) = &fleet {
+        confine(&crate::repository::source_root(fleet, &cwd), &fleet_found)?;
+    }
     if let Some(only) = &options.only {
         candidates = select(path, &candidates, only)?;
     }
@@ -96,36 +139,64 @@ pub(crate) fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Load
         }
     }
     let shown = path.display().to_string();
-    if let Err(diagnostics) = validate::check_together(&specs, named.then_some(shown.as_str())) {
+    // Conflicts between the user's specs and the fleet's are said at the user's.
+    let mine: Vec<&str> = specs
+        .iter()
+        .map(|s| s.source.display.as_str())
+        .filter(|d| is_own(d))
+        .collect();
+    if let Err(diagnostics) = validate::check_together(&specs, &mine) {
         problems.extend(diagnostics.0);
     }
     let mut warnings: Vec<String> = Vec::new();
-    if named {
-        // The user asked about one file: its own problems and its side of
-        // conflicts (reported at it); the neighbours' own, only counted.
-        let (mine, elsewhere): (Vec<Diagnostic>, Vec<Diagnostic>) =
-            problems.into_iter().partition(|d| d.file == shown);
-        let root = root.display().to_string();
-        let elsewhere = Diagnostics::sorted(elsewhere).0.len();
-        if !mine.is_empty() {
-            return Err(Error::InvalidFile {
+    // What the user asked about: its own problems and its side of
+    // conflicts; the fleet's own problems are only counted.
+    let (mine, elsewhere): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        problems.into_iter().partition(|d| is_own(&d.file));
+    let elsewhere = Diagnostics::sorted(elsewhere).0.len();
+    let fleet_shown = fleet
+        .as_ref()
+        .map(|f| f.display().to_string())
+        .unwrap_or_default();
+    if !mine.is_empty() {
+        let diagnostics = Diagnostics::sorted(mine);
+        return Err(if named || elsewhere > 0 {
+            Error::InvalidFile {
                 file: shown,
-                diagnostics: Diagnostics::sorted(mine),
+                diagnostics,
                 elsewhere,
-                root,
-            });
-        }
-        if elsewhere > 0 {
-            warnings.push(others_note(elsewhere, &root));
-        }
-    } else if !problems.is_empty() {
-        return Err(Error::Invalid(Diagnostics::sorted(problems)));
+                root: fleet_shown,
+            }
+        } else {
+            Error::Invalid(diagnostics)
+        });
     }
-    if named {
-        specs.retain(|spec| spec.source.display == shown);
+    if elsewhere > 0 {
+        warnings.push(others_note(elsewhere, &fleet_shown));
     }
+    // A fleet with an invalid spec cannot say which folders are orphans.
+    let whole = !named || options.fleet.as_ref().is_some_and(|f| f.is_dir());
+    let fleet_names = (whole && elsewhere == 0).then(|| {
+        specs
+            .iter()
+            .map(|spec| spec.cluster.metadata.name.clone())
+            .collect()
+    });
+    specs.retain(|spec| is_own(&spec.source.display));
     if specs.is_empty() {
         return Err(Error::NoSpecs { path: shown });
+    }
+    if let Some(folder) = options.fleet.as_ref().filter(|f| f.is_dir()) {
+        for spec in &specs {
+            if !under(Path::new(&spec.source.display), folder) {
+                warnings.push(format!(
+                    "{} is outside {}, the folder of the specs rendered into the same output root: \
+                     a whole-repository render, check or hook does not see it, and reads its output folder as an orphan",
+                    spec.source.display,
+                    folder.display()
+                ));
+            }
+        }
     }
     let mut notes: Vec<String> = Vec::new();
     for spec in &specs {
@@ -144,6 +215,7 @@ pub(crate) fn load_specs_with(path: &Path, options: &LoadOptions) -> Result<Load
         specs,
         warnings,
         notes,
+        fleet_names,
     })
 }
 
@@ -162,19 +234,22 @@ pub(crate) fn others_note(count: usize, root: &str) -> String {
     )
 }
 
-/// The folder whose specs are rendered together with `file`: the default
-/// spec folder when `file` is inside it, else the folder `file` is in.
-fn spec_root(file: &Path) -> PathBuf {
-    let default = Path::new(DEFAULT_SPEC_PATH);
-    if let (Ok(real), Ok(folder)) = (file.canonicalize(), default.canonicalize())
-        && real.starts_with(&folder)
-    {
-        return default.to_path_buf();
-    }
+/// The folder `file` is in.
+fn own_folder(file: &Path) -> PathBuf {
     match file.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     }
+}
+
+/// Whether two paths name the same file or folder.
+fn same_place(a: &Path, b: &Path) -> bool {
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
+}
+
+/// Whether `path` lies in `folder`, symlinks resolved.
+fn under(path: &Path, folder: &Path) -> bool {
+    matches!((path.canonicalize(), folder.canonicalize()), (Ok(p), Ok(f)) if p.starts_with(&f))
 }
 
 /// The candidates of the spec root, with the user's file under the name

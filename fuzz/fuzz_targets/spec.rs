@@ -18,12 +18,13 @@ fuzz_target!(|data: &[u8]| {
     let file = SpecFile {
         display: "fuzz.yaml".into(),
         file_name: "fuzz.yaml".into(),
+        repository_path: None,
         document,
     };
     let Ok(valid) = check_file(&file) else {
         return;
     };
-    if check_together(std::slice::from_ref(&valid), None).is_err() {
+    if check_together(std::slice::from_ref(&valid), &[]).is_err() {
         return;
     }
     let plan = render_spec(&valid, &renderer(), &RenderOptions::default()).expect("a valid spec renders");

@@ -381,8 +381,10 @@ impl Backend for Bitnami {
                 "`kubectl -n {ns} rollout status statefulset {name}-postgresql` reports every pod ready"
             ),
             removal: format!(
-                "ArgoCD removes the chart's Application and its workloads; the data volumes `data-{name}-postgresql-*` stay"
+                "the chart's Application `{}/{}` goes too, and its own finalizer uninstalls the release (servers, pgpool, services); the data volumes `data-{name}-postgresql-*` stay (a StatefulSet never deletes its volumes)",
+                spec.argocd.namespace, spec.argocd.application_name
             ),
+            operator: None,
             data_claims_selector: format!("app.kubernetes.io/instance={name}"),
             // The chart's `service` is pgpool's: the one entry point for clients.
             service_host: format!(
@@ -460,7 +462,6 @@ impl Backend for Bitnami {
             chart => Serde(&chart),
             values_file => &values_file,
             values_from_git => options.values_from_git(cluster.spec.argocd.git_repo_url.as_ref()),
-            spec_file => format!("<spec of {}>", cluster.metadata.name),
             ..super::base_context(cluster, facts, alerts, options)
         };
         let values = renderer.render("bitnami/values.yaml", &base)?;

@@ -253,7 +253,13 @@ impl Backend for CloudnativePg {
         ClusterFacts {
             title: "CloudNativePG",
             health: format!("`kubectl -n {ns} get cluster {name}` shows `Cluster in healthy state`"),
-            removal: "the operator deletes the instances and their volumes, which belong to the Cluster; the dumps stay on the backup volume".into(),
+            removal: "the operator deletes the instances and their data volumes, which belong to the Cluster: the data is gone".into(),
+            operator: spec.cloudnative_pg.operator.install.then(|| {
+                format!(
+                    "the CloudNativePG operator (Application `{}/{}`)",
+                    spec.argocd.namespace, spec.cloudnative_pg.operator.application_name
+                )
+            }),
             data_claims_selector: format!("cnpg.io/cluster={name}"),
             // The read-write service always points at the primary.
             service_host: format!("{name}-rw.{}.svc.cluster.local", spec.namespace.0),

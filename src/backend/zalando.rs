@@ -208,6 +208,12 @@ impl Backend for Zalando {
             removal: format!(
                 "the operator stops the pods and removes the services; the volumes `pgdata-{name}-*` and the password Secrets stay (pgrender turns their deletion off)"
             ),
+            operator: spec.zalando.operator.install.then(|| {
+                format!(
+                    "Zalando's postgres-operator (Application `{}/{}`)",
+                    spec.argocd.namespace, spec.zalando.operator.application_name
+                )
+            }),
             data_claims_selector: format!("application=spilo,cluster-name={name}"),
             // The master service always points at the primary.
             service_host: format!("{name}.{}.svc.cluster.local", spec.namespace.0),

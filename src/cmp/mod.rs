@@ -31,7 +31,9 @@ pub(crate) fn generate(
     let options = LoadOptions {
         overrides: settings.overrides.clone(),
         only: settings.specs.clone(),
+        // ArgoCD's source directory is the fleet: the plugin renders it whole.
         skip: Vec::new(),
+        fleet: None,
     };
     let loaded = load_specs_with(path, &options)?;
     // A parameter for one backend's options must reach a spec of it.
@@ -78,6 +80,7 @@ pub(crate) fn generate(
         plugin_stream: true,
         ..RenderOptions::default()
     };
+    // The plugin renders no folder Application: no warning applies.
     check_options(&loaded.specs, &manifests_only)?;
     let mut plans = render_plans(&loaded.specs, &renderer(), &manifests_only)?;
     plans.sort_by(|a, b| a.name.cmp(&b.name));

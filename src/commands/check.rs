@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use super::{
-    BATCH, Console, EXIT_DRIFT, EXIT_OK, load_specs_beside, options_for, renamed_folders,
-    spec_names, warn,
+    BATCH, Console, EXIT_DRIFT, EXIT_OK, load_specs_beside, options_for, orphan_folders,
+    renamed_folders, warn,
 };
 use crate::changes;
 use crate::error::Error;
@@ -15,36 +15,50 @@ use crate::render::{check_options, render_plans, renderer};
 pub(crate) fn check(console: &mut dyn Console, path: &Path, out_root: &Path) -> Result<u8, Error> {
     let loaded = load_specs_beside(path, out_root)?;
     warn(console, &loaded.warnings);
+    let leftovers: Vec<String> = output::leftovers(out_root)
+        .iter()
+        .map(|l| format!("{} was left by an interrupted render; the next render removes it (or says why it cannot)", l.display()))
+        .collect();
+    warn(console, &leftovers);
     let options = options_for(out_root)?;
-    check_options(&loaded.specs, &options)?;
+    warn(console, &check_options(&loaded.specs, &options)?);
     let mut drift = Vec::new();
+    // Folders that differ from the specs, for the note on uncommitted renders.
+    let mut drifted: Vec<String> = Vec::new();
     let mut changes = Vec::new();
     let mut created = Vec::new();
     // What render would refuse to replace: the advice must name it first.
     let mut refusals = Vec::new();
     let renderer = renderer();
+    let baseline = output::Baseline::for_out_root(out_root)?;
     for batch in loaded.specs.chunks(BATCH) {
         for plan in &render_plans(batch, &renderer, &options)? {
             let on_disk = output::read_folder(out_root, &plan.name)?;
+            let before = drift.len();
             drift.extend(output::compare(out_root, plan, on_disk.as_ref()));
-            match on_disk {
+            if drift.len() > before {
+                drifted.push(plan.name.clone());
+            }
+            match &on_disk {
                 Some(old) => {
-                    refusals.extend(output::render_would_refuse(
-                        &out_root.join(&plan.name),
-                        &old,
-                    ));
-                    changes.extend(changes::classify(&old, plan));
+                    refusals.extend(output::render_would_refuse(&out_root.join(&plan.name), old))
                 }
                 None => created.push(plan.name.clone()),
             }
+            if let Some(old) = baseline.folder(out_root, &plan.name)? {
+                changes.extend(changes::classify(&old, plan));
+            }
         }
     }
-    // Only a whole-folder check can see folders whose spec is gone.
-    if path.is_dir() {
-        drift.extend(output::orphans(out_root, &spec_names(&loaded.specs)));
-        let created: Vec<&str> = created.iter().map(String::as_str).collect();
-        changes.extend(renamed_folders(out_root, &loaded.specs, &created));
-    }
+    // Only a check that saw the whole fleet can see folders whose spec is gone.
+    let orphans = orphan_folders(out_root, &loaded);
+    let created: Vec<&str> = created.iter().map(String::as_str).collect();
+    changes.extend(renamed_folders(&orphans, &created));
+    drift.extend(
+        orphans
+            .into_iter()
+            .map(|path| output::Drift::Orphan { path }),
+    );
     if drift.is_empty() {
         console.out(&format!(
             "ok: {} spec(s) match {}\n",
@@ -54,14 +68,26 @@ pub(crate) fn check(console: &mut dyn Console, path: &Path, out_root: &Path) -> 
         return Ok(EXIT_OK);
     }
     // What the drift would do to the cluster, above the diff itself.
-    let mut buffer = changes::report(&changes, true).into_bytes();
+    let mut buffer = super::framed_report(&baseline, out_root, &changes).into_bytes();
     output::print_drift(&mut buffer, &drift).expect("writing to memory cannot fail");
     console.out(&String::from_utf8_lossy(&buffer))?;
-    console.err(&drift_advice(
+    // A folder rendered but not committed: the way back is git's.
+    let reported: Vec<&str> = changes.iter().map(|c| c.name.as_str()).collect();
+    let unexplained: Vec<&str> = drifted
+        .iter()
+        .map(String::as_str)
+        .filter(|name| !reported.contains(name))
+        .collect();
+    let mut advice = String::new();
+    for note in baseline.uncommitted(out_root, &unexplained) {
+        advice.push_str(&format!("note: {note}\n"));
+    }
+    advice.push_str(&drift_advice(
         refusals,
         &drift,
         changes::refused_next_step(&changes),
     ));
+    console.err(&advice);
     Ok(EXIT_DRIFT)
 }
 
@@ -75,11 +101,7 @@ fn drift_advice(
     let mut first = refusals;
     for d in drift {
         if let output::Drift::Orphan { path } = d {
-            first.push(format!(
-                "{}: no spec renders it any more and render never deletes a whole folder; delete it (git rm -r {})",
-                path.display(),
-                path.display()
-            ));
+            first.push(changes::orphan_advice(path));
         }
     }
     // The last step: what `render` would do with this tree. Changes it

@@ -27,12 +27,12 @@ pub(crate) fn hook(console: &mut dyn Console, path: &Path, out_root: &Path) -> R
         return Ok(EXIT_OK);
     }
     let mut message = String::new();
-    // `check` fails on these in CI: the commit must not go in with them.
+    // `check` fails on these in CI: the commit must not go in with them,
+    // and `git add` does not fix them.
     for orphan in &orphans {
         message.push_str(&format!(
-            "pgrender: {}: no spec renders it any more; delete it (git rm -r {}) or restore its spec\n",
-            orphan.display(),
-            orphan.display()
+            "pgrender: {}\n",
+            crate::changes::orphan_advice(orphan)
         ));
     }
     if changed {
@@ -47,10 +47,12 @@ pub(crate) fn hook(console: &mut dyn Console, path: &Path, out_root: &Path) -> R
             message.push_str(&format!("  ... and {} more\n", unstaged.len() - 20));
         }
     }
-    message.push_str(&format!(
-        "pgrender: run `git add {}` and commit again\n",
-        out_root.display()
-    ));
+    if changed || !unstaged.is_empty() {
+        message.push_str(&format!(
+            "pgrender: run `git add {}` and commit again\n",
+            out_root.display()
+        ));
+    }
     console.err(&message);
     Ok(EXIT_DRIFT)
 }

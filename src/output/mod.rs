@@ -1,13 +1,15 @@
 //! The output tree on disk: reading what an earlier render left, writing a
 //! new one atomically, and comparing the two for `check`.
 
+mod baseline;
 mod check;
 mod existing;
 mod write;
 
+pub(crate) use baseline::Baseline;
 pub(crate) use check::{Drift, compare, orphans, print_drift, read_folder};
 pub(crate) use existing::render_would_refuse;
-pub(crate) use write::{WriteOutcome, Writer};
+pub(crate) use write::{WriteOutcome, Writer, leftovers};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -29,6 +31,8 @@ pub enum OutputError {
         "{path}: another pgrender is writing this output root right now; wait for it to finish (it holds a lock on the folder)"
     )]
     Locked { path: PathBuf },
+    #[error("{path}: cannot read the committed output: {why}")]
+    Git { path: PathBuf, why: String },
 }
 
 impl OutputError {

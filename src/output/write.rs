@@ -68,11 +68,21 @@ impl Writer {
         names: impl IntoIterator<Item = &'a str>,
     ) -> Result<Vec<String>, OutputError> {
         let mut notes = Vec::new();
+        writable(&self.out_root, &self.out_root)?;
         for name in names {
             let dir = self.out_root.join(name);
             let existing = read_existing(&dir)?;
             if let Some(found) = &existing {
                 notes.extend(check_owned(&dir, found, self.force)?);
+                // The old tree is deleted after the new one is swapped in.
+                for sub in walkdir::WalkDir::new(&dir)
+                    .into_iter()
+                    .filter_map(Result::ok)
+                {
+                    if sub.file_type().is_dir() {
+                        writable(sub.path(), &dir)?;
+                    }
+                }
             }
             self.existing.insert(
                 name.to_string(),
@@ -101,7 +111,7 @@ impl Writer {
                 outcomes.push(WriteOutcome::Unchanged(target));
                 continue;
             }
-            let staging = self.out_root.join(format!("{STAGING_PREFIX}{}", plan.name));
+            let staging = free_name(&self.out_root, &format!("{STAGING_PREFIX}{}", plan.name));
             staged.push((plan, staging, target, existing.is_some()));
         }
         if staged.is_empty() {
@@ -129,6 +139,55 @@ impl Writer {
     }
 }
 
+/// `out_root/name`, or `name.1`, `name.2`, ... when a leftover that could
+/// not be deleted holds the name.
+fn free_name(out_root: &Path, name: &str) -> PathBuf {
+    let mut path = out_root.join(name);
+    let mut n = 0;
+    while path.symlink_metadata().is_ok() {
+        n += 1;
+        path = out_root.join(format!("{name}.{n}"));
+    }
+    path
+}
+
+/// What interrupted renders left in `out_root` (the next render removes
+/// them, or says why it cannot).
+pub(crate) fn leftovers(out_root: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = fs::read_dir(out_root)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with(STAGING_PREFIX) || name.starts_with(OLD_PREFIX)
+        })
+        .map(|e| e.path())
+        .collect();
+    found.sort();
+    found
+}
+
+/// A folder pgrender must change (`folder`, inside the output folder
+/// `target`) is writable: found before anything is written, never after a
+/// new tree is swapped in and the old one cannot be deleted.
+fn writable(folder: &Path, target: &Path) -> Result<(), OutputError> {
+    use rustix::fs::{Access, access};
+    match access(folder, Access::WRITE_OK | Access::EXEC_OK) {
+        Ok(()) => Ok(()),
+        Err(e) => Err(OutputError::Refused {
+            path: folder.to_path_buf(),
+            message: format!(
+                "cannot be written ({}): render replaces {} as a whole and deletes the old tree, so every folder in it must be writable; \
+                 make it so (chmod -R u+w {}) or run pgrender as its owner; nothing was written",
+                std::io::Error::from(e),
+                target.display(),
+                target.display()
+            ),
+        }),
+    }
+}
+
 fn lock(out_root: &Path) -> Result<File, OutputError> {
     // Locking the folder itself leaves no lock file in the repository.
     let handle = File::open(out_root).map_err(OutputError::io(out_root))?;
@@ -143,7 +202,8 @@ fn lock(out_root: &Path) -> Result<File, OutputError> {
 
 /// Clean up after a run that was killed: a staging folder is an unfinished
 /// new tree (dropped); an old-tree folder is either garbage (its target
-/// exists) or the only copy (moved back).
+/// exists) or the only copy (moved back). Garbage that cannot be deleted
+/// is said, not an error: it must not stop every later render.
 fn recover(out_root: &Path) -> Result<Vec<String>, OutputError> {
     let mut notes = Vec::new();
     let entries = fs::read_dir(out_root).map_err(OutputError::io(out_root))?;
@@ -166,11 +226,17 @@ fn recover(out_root: &Path) -> Result<Vec<String>, OutputError> {
                 continue;
             }
         }
-        fs::remove_dir_all(&path).map_err(OutputError::io(&path))?;
-        notes.push(format!(
-            "removed {} left by an interrupted earlier render",
-            path.display()
-        ));
+        match fs::remove_dir_all(&path) {
+            Ok(()) => notes.push(format!(
+                "removed {} left by an interrupted earlier render",
+                path.display()
+            )),
+            Err(e) => notes.push(format!(
+                "{} was left by an interrupted earlier render and cannot be removed ({e}); \
+                 pgrender ignores it: delete it by hand (chmod -R u+w, then rm -r)",
+                path.display()
+            )),
+        }
     }
     Ok(notes)
 }

@@ -10,11 +10,11 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::net::{Ipv4Range, overlapping_pairs};
 use crate::yaml::pointer_to_field_path;
 
-/// Check all specs together. `named` is the spec file the user gave (its
-/// display path), whose side of a conflict is reported. Pools are compared
+/// Check all specs together. `named` are the spec files the user gave
+/// (their display paths), whose side of a conflict is reported. Pools are compared
 /// in O(n log n) (sorted sweep), names through hash maps, so a fleet of
 /// thousands stays cheap.
-pub fn check_together(specs: &[ValidSpec], named: Option<&str>) -> Result<(), Diagnostics> {
+pub fn check_together(specs: &[ValidSpec], named: &[&str]) -> Result<(), Diagnostics> {
     let fleet = Fleet { specs, named };
     let mut out = Vec::new();
     fleet.unique(
@@ -50,7 +50,7 @@ pub fn check_together(specs: &[ValidSpec], named: Option<&str>) -> Result<(), Di
 
 struct Fleet<'a> {
     specs: &'a [ValidSpec],
-    named: Option<&'a str>,
+    named: &'a [&'a str],
 }
 
 /// One side of a conflict: a spec and the field involved.
@@ -97,7 +97,7 @@ impl Fleet<'_> {
     }
 
     fn reports_earlier(&self, earlier: &ValidSpec, later: &ValidSpec) -> bool {
-        let named = |spec: &ValidSpec| self.named == Some(spec.source.display.as_str());
+        let named = |spec: &ValidSpec| self.named.contains(&spec.source.display.as_str());
         named(earlier) && !named(later)
     }
 

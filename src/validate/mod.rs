@@ -46,6 +46,7 @@ impl ValidSpec {
             source: SpecFile {
                 display: "x.yaml".into(),
                 file_name: file_name.into(),
+                repository_path: None,
                 document: crate::yaml::Document {
                     value: serde_json::Value::Null,
                     positions: crate::yaml::PositionIndex::default(),

@@ -164,7 +164,10 @@ fn migrate_guide_is_written_for_the_two_specs() {
         "kubectl -n postgresql create job --from=cronjob/postgresql-backup postgresql-before-move",
         "--type=kubernetes.io/basic-auth",
         "loadBalancerIP: 192.168.10.100",
-        "delete `specs/postgresql.yaml`",
+        // Removing the old cluster as ArgoCD behaves: its Application is
+        // deleted with its resources before its folder leaves git.
+        "resources-finalizer.argocd.argoproj.io`, then delete it with `kubectl -n argocd delete application <its name>`",
+        "git rm -r specs/postgresql.yaml kubernetes/applications/postgresql",
     ] {
         assert!(guide.contains(want), "guide lacks {want:?}:\n{guide}");
     }

@@ -1,5 +1,6 @@
-//! Golden trees. Each case `tests/golden/<case>/` holds `specs/` (input) and
-//! `expected/` (the output root pgrender must produce from it, byte for
+//! Golden trees. Each case `tests/golden/<case>/` holds `specs/` (input),
+//! optionally `repository/` (other files of the repository the specs name),
+//! and `expected/` (the output root pgrender must produce from it, byte for
 //! byte). After an intended change, review the diff and re-bless with
 //! `PGRENDER_BLESS=1 cargo test golden`.
 
@@ -35,6 +36,10 @@ fn every_golden_case_renders_its_expected_tree() {
     for case in &cases {
         let ws = Workspace::empty();
         copy_tree(&case.join("specs"), &ws.path().join("kubernetes/specs"));
+        // Other files of the repository the specs name (a secretsPath folder).
+        if case.join("repository").is_dir() {
+            copy_tree(&case.join("repository"), ws.path());
+        }
         let o = ws.run(&["render"]);
         assert_eq!(
             o.status.code(),

@@ -16,6 +16,7 @@ mod footprints;
 mod golden;
 mod jobs;
 mod layering;
+mod month_two;
 mod opentofu;
 mod output_valid;
 mod pg;

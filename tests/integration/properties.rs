@@ -18,6 +18,7 @@ fn spec_file(value: &Value) -> SpecFile {
     SpecFile {
         display: "generated.yaml".into(),
         file_name: "generated.yaml".into(),
+        repository_path: None,
         document: pgrender::parse_document(&text).expect("generated spec parses"),
     }
 }

@@ -96,6 +96,7 @@ fn pgrender_reads(major: u32, name: &str, value: &str) -> Result<(), String> {
     let file = pgrender::SpecFile {
         display: "pg.yaml".into(),
         file_name: "pg.yaml".into(),
+        repository_path: None,
         document: pgrender::parse_document(&spec.to_string()).expect("spec parses"),
     };
     match pgrender::check_file(&file) {

@@ -184,9 +184,11 @@ fn a_folder_whose_spec_was_removed_fails_the_hook_as_it_fails_check() {
     let hook = pgrender(repo.path(), &["hook"]);
     assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
     assert_eq!(hook.status.code(), Some(1), "{}", stderr(&hook));
+    // `git add` changes nothing about an orphan: the hook does not say it.
+    assert!(!stderr(&hook).contains("git add"), "{}", stderr(&hook));
     assert!(
         stderr(&hook).contains(
-            "kubernetes/applications/analytics: no spec renders it any more; delete it (git rm -r kubernetes/applications/analytics)"
+            "kubernetes/applications/analytics: no spec renders it any more, but ArgoCD still applies it; deleting the folder first would prune nothing"
         ),
         "{}",
         stderr(&hook)
@@ -297,17 +299,33 @@ fn a_spec_symlink_out_of_the_repository_is_refused_everywhere() {
 }
 
 #[test]
-fn from_a_subfolder_the_error_says_where_the_spec_path_is() {
+fn from_a_subfolder_every_command_uses_the_repository_layout() {
     let repo = Repo::committed();
-    for args in [&["validate"][..], &["render"], &["check"]] {
-        let o = pgrender(&repo.specs(), args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
-        assert!(
-            stderr(&o).contains(
-                "error: kubernetes/specs: no such file or folder in this folder; ../.. holds it: run pgrender there (the repository root), or give the spec path"
-            ),
-            "{args:?}: {}",
-            stderr(&o)
-        );
+    let before = snapshot(repo.path());
+    for args in [&["validate"][..], &["render"], &["check"], &["hook"]] {
+        for cwd in [
+            repo.specs(),
+            repo.path()
+                .join("kubernetes/applications/postgresql/backup"),
+        ] {
+            let o = pgrender(&cwd, args);
+            assert_eq!(
+                o.status.code(),
+                Some(0),
+                "{args:?} in {}: {}",
+                cwd.display(),
+                stderr(&o)
+            );
+        }
     }
+    // Paths are said as typed from where pgrender runs.
+    let o = pgrender(&repo.specs(), &["render"]);
+    assert!(
+        stdout(&o).contains("unchanged: ../applications/postgresql"),
+        "{}",
+        stdout(&o)
+    );
+    // No second, nested layout was written anywhere.
+    assert_eq!(snapshot(repo.path()), before);
+    assert!(!repo.specs().join("kubernetes").exists());
 }

@@ -79,7 +79,7 @@ fn removes_files_an_earlier_render_made_and_this_one_does_not() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
-        "change: postgresql: safe\n  - safe: configuration only: no pod restarts\nupdated: out/postgresql\n"
+        "against: out as it is on disk (no git commit to compare with)\nchange: postgresql: safe\n  - safe: configuration only: no pod restarts\nupdated: out/postgresql\n"
     );
     assert!(
         !ws.path()

@@ -1,0 +1,88 @@
+//! The "before" of a change report: what the cluster runs. Where the output
+//! root is in a git repository, that is the output committed at a revision
+//! (`HEAD`, or the branch ArgoCD syncs); elsewhere, the output on disk.
+//! A render that was written but not committed is then no "before": going
+//! back to the committed spec is no change at all.
+
+use std::path::{Path, PathBuf};
+
+use super::{Folder, OutputError, read_folder};
+use crate::git::Committed;
+
+/// What changes are judged against.
+#[derive(Debug)]
+pub(crate) enum Baseline {
+    Commit(Committed),
+    Disk,
+}
+
+impl Baseline {
+    /// The output committed at `HEAD` where `out_root` is in a git work
+    /// tree with a commit, else the output on disk.
+    pub(crate) fn for_out_root(out_root: &Path) -> Result<Baseline, OutputError> {
+        match Committed::open(out_root, "HEAD") {
+            Ok(Some(committed)) => Ok(Baseline::Commit(committed)),
+            Ok(None) => Ok(Baseline::Disk),
+            Err(why) => Err(OutputError::Git {
+                path: out_root.to_path_buf(),
+                why,
+            }),
+        }
+    }
+
+    /// `<out_root>/<name>` as the baseline holds it.
+    pub(crate) fn folder(
+        &self,
+        out_root: &Path,
+        name: &str,
+    ) -> Result<Option<Folder>, OutputError> {
+        match self {
+            Baseline::Commit(committed) if committed.changed(name) => {
+                committed.folder(name).map_err(|why| OutputError::Git {
+                    path: out_root.join(name),
+                    why,
+                })
+            }
+            _ => read_folder(out_root, name),
+        }
+    }
+
+    /// The line above a change report that says what it was judged against.
+    pub(crate) fn describe(&self, out_root: &Path) -> String {
+        match self {
+            Baseline::Commit(committed) => format!(
+                "against: {} as committed at {} (what ArgoCD syncs once it is pushed)",
+                out_root.display(),
+                committed.revision
+            ),
+            Baseline::Disk => format!(
+                "against: {} as it is on disk (no git commit to compare with)",
+                out_root.display()
+            ),
+        }
+    }
+
+    /// Folders the work tree changed since the baseline's commit, with how
+    /// to go back: said when a report may not be what the disk shows.
+    pub(crate) fn uncommitted(&self, out_root: &Path, names: &[&str]) -> Vec<String> {
+        let Baseline::Commit(committed) = self else {
+            return Vec::new();
+        };
+        names
+            .iter()
+            .filter(|name| committed.changed(name))
+            .map(|name| {
+                let folder: PathBuf = out_root.join(name);
+                format!(
+                    "{} differs from {} (rendered, not committed): the changes are judged against {}; \
+                     `git checkout {} -- {}` goes back to the committed output",
+                    folder.display(),
+                    committed.revision,
+                    committed.revision,
+                    committed.revision,
+                    folder.display()
+                )
+            })
+            .collect()
+    }
+}
