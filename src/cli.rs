@@ -64,7 +64,7 @@ pub(crate) enum Command {
         namespaces) before anything is written, and an existing file is never overwritten. Unset: the \
         namespace is NAME, the pool is the reference pool, the address is the pool's first.\n\n\
         Examples:\n  pgrender init orders --ip 192.168.10.120 --pool 192.168.10.120-192.168.10.125\n  \
-        pgrender init analytics --backend cloudnative-pg --pool 192.168.10.96/29"
+        pgrender init analytics --backend cloudnative-pg --pool 192.168.10.112/29"
     )]
     Init {
         /// metadata.name of the cluster: names the spec file, the output folder and the Helm release.

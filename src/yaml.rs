@@ -162,8 +162,15 @@ fn options() -> serde_saphyr::Options {
     budget.max_nodes = MAX_NODES;
     budget.max_aliases = MAX_ALIASES;
     budget.max_documents = 1;
+    // One budget for every read: an alias may replay no more events than a
+    // spec has nodes, whether the file is parsed as a spec or, in a folder
+    // search, as a stream of other things.
+    let alias_limits = serde_saphyr::alias_limits! {
+        max_total_replayed_events: MAX_NODES,
+    };
     serde_saphyr::options! {
         budget: Some(budget),
+        alias_limits: alias_limits,
         duplicate_keys: DuplicateKeyPolicy::Error,
         // YAML 1.1 booleans (`yes`, `on`) silently turn strings into bools.
         strict_booleans: true,

@@ -292,9 +292,23 @@ fn check_network(c: &PostgresCluster, report: &mut Report<'_>) {
         }
         (None, why) => report.at_value("/spec/network/loadBalancerIP", why.unwrap_or_default()),
     }
+    // One network listed twice would be one rule twice, and the OpenTofu
+    // module would declare its firewall address twice.
+    let mut networks = std::collections::HashMap::new();
     for (i, cidr) in net.allowed_clients.iter().enumerate() {
-        if let Some(why) = cidr.error() {
-            report.at_value(&format!("/spec/network/allowedClients/{i}"), why);
+        let pointer = format!("/spec/network/allowedClients/{i}");
+        match cidr.value() {
+            None => report.at_value(&pointer, cidr.error().unwrap_or_default()),
+            Some(network) => {
+                if let Some(first) = networks.insert(network.trunc(), i) {
+                    report.at_value(
+                        &pointer,
+                        format!(
+                            "`{cidr}` is the network of allowedClients[{first}] again; list each network once"
+                        ),
+                    );
+                }
+            }
         }
     }
     let mut seen = std::collections::HashSet::new();

@@ -167,6 +167,38 @@ fn generated_hostile_inputs_fail_fast_and_clearly() {
         assert!(stderr(&o).contains(want), "{input}: {}", stderr(&o));
         assert_eq!(before, ws.out(), "{input}");
     }
+
+    // The same laughs as the second document of a stream, found by a
+    // folder search, meet the same budget: refused within 256 MiB of
+    // address space, as when the file is named.
+    ws.write(
+        "hostile-stream/laughs.yaml",
+        &format!(
+            "---
+kind: ConfigMap
+---
+{laughs}"
+        ),
+    );
+    for input in ["hostile-stream", "hostile-stream/laughs.yaml"] {
+        let o = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -v 262144 && exec \"$0\" render \"$1\" --out-root out")
+            .arg(env!("CARGO_BIN_EXE_pgrender"))
+            .arg(input)
+            .current_dir(ws.path())
+            .output()
+            .expect("sh");
+        assert_eq!(o.status.code(), Some(2), "{input}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(
+                "hostile-stream/laughs.yaml:3:1: a spec file holds exactly one YAML document"
+            ),
+            "{input}: {}",
+            stderr(&o)
+        );
+        assert_eq!(before, ws.out(), "{input}");
+    }
 }
 
 #[cfg(unix)]

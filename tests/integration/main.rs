@@ -2,6 +2,7 @@
 //! module tests one promise of the tool; all of them run the built binary
 //! or the library against fixtures under `tests/`, never the network.
 
+mod argocd_facts;
 mod backends;
 mod cli;
 mod cmd;
@@ -13,6 +14,7 @@ mod drill;
 mod envtest;
 mod faults;
 mod footprints;
+mod git_transcripts;
 mod golden;
 mod jobs;
 mod layering;

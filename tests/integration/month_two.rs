@@ -334,3 +334,67 @@ fn reverting_an_uncommitted_render_is_no_change_and_git_is_named() {
     assert!(!stdout(&o).contains("destroys data"), "{}", stdout(&o));
     assert_eq!(repo.tree(), committed);
 }
+
+#[test]
+fn a_secrets_path_not_in_the_repository_is_named_before_argocd_finds_it() {
+    let with_secrets = reference_spec().replace(
+        "  argocd:\n",
+        "  argocd:\n    gitRepoURL: https://git.lan/homelab/gitops.git\n    secretsPath: kubernetes/secrets/postgresql\n",
+    );
+    assert_ne!(with_secrets, reference_spec());
+    let repo = Repo::committed();
+    repo.write("kubernetes/specs/postgresql.yaml", &with_secrets);
+    let before = repo.tree();
+    for args in [&["render"][..], &["check"], &["hook"]] {
+        let o = repo.run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stdout(&o));
+        assert!(
+            stderr(&o).contains("spec.argocd.secretsPath `kubernetes/secrets/postgresql` is not a folder of the repository")
+                && stderr(&o).contains("app path does not exist"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    assert_eq!(repo.tree(), before);
+    // There but not committed: rendered, with a warning.
+    repo.write(
+        "kubernetes/secrets/postgresql/sealed.yaml",
+        "kind: SealedSecret\n",
+    );
+    let o = repo.ok(&["render"]);
+    assert!(
+        stderr(&o).contains(
+            "spec.argocd.secretsPath `kubernetes/secrets/postgresql` holds nothing committed yet"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    repo.commit();
+    let o = repo.ok(&["check"]);
+    assert!(!stderr(&o).contains("secretsPath"), "{}", stderr(&o));
+}
+
+#[test]
+fn migrate_guide_says_which_spec_is_missing() {
+    let repo = Repo::committed();
+    let o = repo.run(&[
+        "migrate-guide",
+        "kubernetes/specs/nope.yaml",
+        "kubernetes/specs/postgresql.yaml",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: kubernetes/specs/nope.yaml: no such file or folder\n"
+    );
+    let o = repo.run(&[
+        "migrate-guide",
+        "kubernetes/specs",
+        "kubernetes/specs/postgresql.yaml",
+    ]);
+    assert!(
+        stderr(&o).contains("give a spec file, not a folder"),
+        "{}",
+        stderr(&o)
+    );
+}
