@@ -658,3 +658,37 @@ fn the_secrets_folder_is_synced_and_left_alone() {
         stderr(&o)
     );
 }
+
+/// The runbook says what the folder holds: with the drill off, no drill
+/// alert; its sample Application spelled as the file is (`prune: true`).
+#[test]
+fn the_runbook_follows_the_spec_it_was_rendered_from() {
+    let ws = Workspace::empty();
+    ws.write(
+        "specs/postgresql.yaml",
+        &spec_with(
+            "postgresql",
+            "  backup:\n    drill:\n      enabled: false\n",
+        ),
+    );
+    let o = ws.run(&["render", "specs", "--out-root", "out"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let readme =
+        std::fs::read_to_string(ws.path().join("out/postgresql/README.md")).expect("README");
+    for absent in [
+        "drill alerts",
+        "PostgresRestoreDrill",
+        "the drill skip",
+        "and the drill mount",
+    ] {
+        assert!(
+            !readme.contains(absent),
+            "{absent:?} in a runbook without the drill"
+        );
+    }
+    assert!(
+        readme.contains("      prune: true\n      selfHeal: true\n"),
+        "{readme}"
+    );
+    assert!(!readme.contains("True"));
+}
