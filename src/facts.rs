@@ -38,6 +38,8 @@ pub struct ClusterFacts {
     pub password_key: String,
     /// Every key the backend reads from `auth.existingSecret`, with what it is for.
     pub secret_keys: Vec<SecretKey>,
+    /// The Secret holding each role of `spec.auth.users`' password, by role.
+    pub user_secrets: BTreeMap<String, String>,
     /// Whether the roles of `spec.auth.users` share one Secret (pgpool reads
     /// one, with `;`-separated lists) or have one each (basic-auth).
     pub users_share_secret: bool,

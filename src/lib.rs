@@ -79,6 +79,7 @@ mod cron;
 // fuzz target use. Everything else is private to the crate, so that the
 // `unreachable_pub` lint flags a `pub` nobody outside can reach.
 pub use alerts::KUBERNETES_METRICS;
+pub use backend::upstream_facts;
 pub use changes::footprint as read_footprint;
 pub use cli::main;
 pub use footprint::BackupVolume;

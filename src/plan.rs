@@ -82,10 +82,14 @@ pub struct Plan {
 impl Plan {
     /// Paths of the Kubernetes manifests, in output order.
     pub fn manifest_paths(&self) -> impl Iterator<Item = &String> {
-        self.files
-            .keys()
-            .filter(|p| p.ends_with(".yaml") && !p.starts_with("values/"))
+        self.files.keys().filter(|p| is_manifest(p))
     }
+}
+
+/// Whether the output file at `path` holds Kubernetes objects (`values/`
+/// holds the chart's Helm values).
+pub(crate) fn is_manifest(path: &str) -> bool {
+    path.ends_with(".yaml") && !path.starts_with("values/")
 }
 
 /// `sha256  path` per file, sorted by path: `sha256sum -c CHECKSUMS` works

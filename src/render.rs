@@ -221,18 +221,6 @@ pub fn render_spec(
         readme_template,
         readme_context,
     } = backend.render(cluster, &facts, &alerts, renderer, options)?;
-    if !options.plugin_stream {
-        // The runbook's commands name the spec by its path in the repository.
-        let readme_context = minijinja::context! {
-            spec_file => spec.source.repository_path.as_ref().unwrap_or(&spec.source.file_name),
-            ..readme_context
-        };
-        files.push(BackendFile {
-            path: "README.md".into(),
-            content: renderer.render(readme_template, &readme_context)?,
-        });
-    }
-
     let shared = minijinja::context! {
         job_files => Serde(&JOB_FILES),
         ..backend::base_context(cluster, &facts, &alerts, options)
@@ -247,7 +235,7 @@ pub fn render_spec(
         ),
         ("backup/scripts.yaml", "common/backup-scripts.yaml", true),
         ("backup/cronjob.yaml", "common/backup-cronjob.yaml", true),
-        ("backup/restore-job.yaml", "common/restore-job.yaml", true),
+        (RESTORE_JOB, "common/restore-job.yaml", true),
         (
             "backup/restore-drill.yaml",
             "common/restore-drill.yaml",
@@ -278,27 +266,43 @@ pub fn render_spec(
         }
     }
 
-    if let Some(module) = crate::opentofu::fortigate_module(cluster) {
+    let module = crate::opentofu::fortigate_module(cluster);
+    if let Some(module) = &module {
         let context = minijinja::context! {
-            module => Serde(&module),
+            module => Serde(module),
             ..shared.clone()
         };
-        // The runbook's last section: the module's objects, as rendered.
-        if let Some(readme) = files.iter_mut().find(|f| f.path == "README.md") {
-            readme
-                .content
-                .truncate(readme.content.trim_end_matches('\n').len());
-            readme.content.push('\n');
-            readme
-                .content
-                .push_str(&renderer.render("common/readme-firewall.md", &context)?);
-        }
         for (path, template) in crate::opentofu::FILES {
             files.push(BackendFile {
                 path: path.into(),
                 content: renderer.render(template, &context)?,
             });
         }
+    }
+
+    if !options.plugin_stream {
+        // Rendered last: the runbook lists the folder's files as they are.
+        let readme_context = minijinja::context! {
+            // Its commands name the spec by its path in the repository.
+            spec_file => spec.source.repository_path.as_ref().unwrap_or(&spec.source.file_name),
+            bootstrap_manifests => bootstrap_manifests(files.iter().map(|f| f.path.as_str())),
+            ..readme_context
+        };
+        let mut readme = renderer.render(readme_template, &readme_context)?;
+        if let Some(module) = &module {
+            // The runbook's last section: the module's objects, as rendered.
+            let context = minijinja::context! {
+                module => Serde(module),
+                ..shared.clone()
+            };
+            readme.truncate(readme.trim_end_matches('\n').len());
+            readme.push('\n');
+            readme.push_str(&renderer.render("common/readme-firewall.md", &context)?);
+        }
+        files.push(BackendFile {
+            path: "README.md".into(),
+            content: readme,
+        });
     }
 
     let mut tree = BTreeMap::new();
@@ -314,6 +318,23 @@ pub fn render_spec(
         name: cluster.metadata.name.clone(),
         files: tree,
     })
+}
+
+/// The Job a sync never applies (hook `Skip`): an operator creates it by
+/// hand to restore.
+pub(crate) const RESTORE_JOB: &str = "backup/restore-job.yaml";
+
+/// The manifests a by-hand bootstrap applies, as the folder's sync would:
+/// the namespace first (everything else lives in it), then the rest in path
+/// order; not the restore Job nor the Application that syncs the folder.
+fn bootstrap_manifests<'a>(paths: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut manifests: Vec<String> = paths
+        .filter(|p| crate::plan::is_manifest(p))
+        .filter(|p| ![RESTORE_JOB, backend::FOLDER_APPLICATION].contains(p))
+        .map(str::to_string)
+        .collect();
+    manifests.sort_by(|a, b| (a != "namespace.yaml", a).cmp(&(b != "namespace.yaml", b)));
+    manifests
 }
 
 /// `text` with every run of blank lines cut to one (in one pass: the README

@@ -618,9 +618,11 @@ impl Default for CnpgOperator {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct Zalando {
-    /// The operator's `teamId`. Its `postgresql` object is named
-    /// `<teamId>-<metadata.name>` (the operator requires the prefix), and so
-    /// are the services, pods and Secrets it creates.
+    /// The operator's `teamId`. pgrender names its `postgresql` object
+    /// `<teamId>-<metadata.name>`, and so are the services, pods and Secrets
+    /// the operator creates. The operator checks that prefix only with
+    /// `enable_team_id_clustername_prefix`, off by default; pgrender keeps it
+    /// so that two teams' clusters never share a name.
     #[schemars(length(min = 1, max = 20))]
     pub team_id: String,
     pub operator: ZalandoOperator,
@@ -708,7 +710,8 @@ pub struct User {
     pub name: String,
     /// Secret in the cluster namespace with the role's password (Bitnami
     /// and CloudNativePG). Zalando's operator creates the password itself,
-    /// in `<name>.<cluster>.credentials.postgresql.acid.zalan.do`: leave it out.
+    /// in `<name, with - for _>.<cluster>.credentials.postgresql.acid.zalan.do`:
+    /// leave it out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 253))]
     pub existing_secret: Option<String>,

@@ -113,6 +113,19 @@ pub(crate) struct BitnamiChart {
     /// Chart majors after Bitnami's 2025 image change verify image names and
     /// need `global.security.allowInsecureImages` for any other repository.
     pub has_allow_insecure_images: bool,
+    /// The keys of the credentials Secret (`postgresql.existingSecret`,
+    /// `pgpool.existingSecret`) the pods read at the last release, as
+    /// pgrender configures the chart (tests/integration/upstream_facts.rs
+    /// reads them from the chart's templates).
+    pub secret_keys: &'static [&'static str],
+}
+
+/// The credentials Secret keys chart `major` reads, if pgrender knows it.
+pub fn bitnami_secret_keys(major: u32) -> Option<&'static [&'static str]> {
+    BITNAMI_CHARTS
+        .iter()
+        .find(|chart| chart.major == major)
+        .map(|chart| chart.secret_keys)
 }
 
 pub(crate) const BITNAMI_CHARTS: [BitnamiChart; 2] = [
@@ -123,6 +136,7 @@ pub(crate) const BITNAMI_CHARTS: [BitnamiChart; 2] = [
         postgres_tags: &[(16, "16.1.0-debian-11-r19"), (15, "15.4.0-debian-11-r31")],
         default_major: 16,
         has_allow_insecure_images: false,
+        secret_keys: &["password", "repmgr-password", "admin-password"],
     },
     BitnamiChart {
         major: 16,
@@ -130,6 +144,14 @@ pub(crate) const BITNAMI_CHARTS: [BitnamiChart; 2] = [
         postgres_tags: &[(17, "17.6.0-debian-12-r2")],
         default_major: 17,
         has_allow_insecure_images: true,
+        // Password files are mounted by default from 16.x on, and pgpool's
+        // streaming-replication check user has a password of its own.
+        secret_keys: &[
+            "password",
+            "repmgr-password",
+            "admin-password",
+            "sr-check-password",
+        ],
     },
 ];
 

@@ -60,6 +60,19 @@ fn chart_labels(release: &str, component: Option<&str>) -> BTreeMap<String, Stri
     labels
 }
 
+/// What a key of the credentials Secret is for, for the runbook.
+fn secret_key_purpose(key: &str) -> &'static str {
+    match key {
+        "password" => "password of the `postgres` superuser (chart and backup job)",
+        "repmgr-password" => "password of the `repmgr` replication user",
+        "admin-password" => "password of the pgpool admin user",
+        "sr-check-password" => {
+            "password of pgpool's streaming-replication check user `sr_check_user`"
+        }
+        _ => "read by the chart",
+    }
+}
+
 /// Whether a quantity grows from `old` to `new`.
 fn grows(old: Option<&Quantity>, new: Option<&Quantity>) -> bool {
     matches!((old, new), (Some(o), Some(n)) if n > o)
@@ -220,6 +233,15 @@ impl Bitnami {
     }
 }
 
+/// Roles the chart creates: `postgresql.username`, `postgresql.repmgrUsername`,
+/// `pgpool.adminUsername` and (16.x) `pgpool.srCheckUsername`, with their
+/// defaults in the chart's values.yaml.
+pub const RESERVED_ROLES: super::ReservedRoles = super::ReservedRoles {
+    names: &["postgres", "repmgr", "admin", "sr_check_user"],
+    prefixes: &[],
+    why: "the chart creates for itself",
+};
+
 impl Backend for Bitnami {
     fn starter_fields(&self, name: &str, _: &[&PostgresCluster]) -> Vec<(&'static str, String)> {
         // The chart's Application is named per cluster, so a second spec
@@ -243,6 +265,7 @@ impl Backend for Bitnami {
 
     fn validate(&self, cluster: &PostgresCluster, report: &mut Report<'_>) {
         let spec = &cluster.spec;
+        RESERVED_ROLES.check(cluster, report);
         match profile_for(&spec.bitnami.chart.target_revision) {
             Err(why) => report.at_value("/spec/bitnami/chart/targetRevision", why),
             Ok(profile) => {
@@ -405,23 +428,30 @@ impl Backend for Bitnami {
             superuser: "postgres".into(),
             password_secret: spec.auth.existing_secret.clone(),
             password_key: "password".into(),
-            secret_keys: vec![
-                SecretKey {
-                    key: "password".into(),
-                    purpose: "password of the `postgres` superuser (chart and backup job)".into(),
+            secret_keys: profile_for(&spec.bitnami.chart.target_revision)
+                .map(|chart| chart.secret_keys)
+                .unwrap_or_default()
+                .iter()
+                .map(|key| SecretKey {
+                    key: (*key).into(),
+                    purpose: secret_key_purpose(key).into(),
                     value: None,
-                },
-                SecretKey {
-                    key: "repmgr-password".into(),
-                    purpose: "password of the `repmgr` replication user".into(),
-                    value: None,
-                },
-                SecretKey {
-                    key: "admin-password".into(),
-                    purpose: "password of the pgpool admin user".into(),
-                    value: None,
-                },
-            ],
+                })
+                .collect(),
+            user_secrets: spec
+                .auth
+                .users
+                .iter()
+                .map(|u| {
+                    (
+                        u.name.clone(),
+                        spec.auth.users[0]
+                            .existing_secret
+                            .clone()
+                            .unwrap_or_default(),
+                    )
+                })
+                .collect(),
             users_share_secret: true,
             credentials_by_operator: false,
             secret_type: "Opaque",
@@ -572,14 +602,31 @@ impl Backend for Bitnami {
         if let (Some(o), Some(n)) = (old.chart_major, new.chart_major)
             && o != n
         {
-            changes.push(
-                Change::new(
-                    Impact::ManualStep,
-                    format!("chart postgresql-ha {o}.x -> {n}.x: a new chart major changes how the release is built; read every 'To {n}.0.0'-style upgrade note of the chart's README between the two"),
-                )
-                .back_up(&backup)
-                .commit("commit the render and watch the sync: kubectl -n argocd get application -w"),
-            );
+            let keys = |major: u32| {
+                BITNAMI_CHARTS
+                    .iter()
+                    .find(|c| c.major == major)
+                    .map_or(&[][..], |c| c.secret_keys)
+            };
+            let added: Vec<&str> = keys(n)
+                .iter()
+                .filter(|k| !keys(o).contains(k))
+                .copied()
+                .collect();
+            let mut change = Change::new(
+                Impact::ManualStep,
+                format!("chart postgresql-ha {o}.x -> {n}.x: a new chart major changes how the release is built; read every 'To {n}.0.0'-style upgrade note of the chart's README between the two"),
+            )
+            .back_up(&backup);
+            if !added.is_empty() {
+                change = change.step(format!(
+                    "add the key(s) {} to the credentials Secret before the sync: the pods of chart {n}.x read them and do not start without them (README.md, Before the first sync)",
+                    added.join(", ")
+                ));
+            }
+            changes.push(change.commit(
+                "commit the render and watch the sync: kubectl -n argocd get application -w",
+            ));
         }
         if old.storage_size != new.storage_size || old.storage_class != new.storage_class {
             let what = format!(

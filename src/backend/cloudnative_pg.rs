@@ -118,7 +118,135 @@ impl CloudnativePg {
     }
 }
 
+/// The parameters CloudNativePG sets itself and its admission webhook
+/// refuses in a Cluster: `FixedConfigurationParameters` of
+/// `pkg/postgres/configuration.go` (a test holds the two equal).
+pub const FIXED_PARAMETERS: [&str; 65] = [
+    "allow_system_table_mods",
+    "archive_cleanup_command",
+    "archive_command",
+    "archive_mode",
+    "bonjour",
+    "bonjour_name",
+    "cluster_name",
+    "config_file",
+    "data_directory",
+    "data_sync_retry",
+    "event_source",
+    "external_pid_file",
+    "hba_file",
+    "hot_standby",
+    "ident_file",
+    "jit_provider",
+    "listen_addresses",
+    "log_destination",
+    "log_directory",
+    "log_file_mode",
+    "log_filename",
+    "log_rotation_age",
+    "log_rotation_size",
+    "log_truncate_on_rotation",
+    "logging_collector",
+    "pg_failover_slots.primary_dsn",
+    "pg_failover_slots.standby_slot_names",
+    "port",
+    "primary_conninfo",
+    "primary_slot_name",
+    "promote_trigger_file",
+    "recovery_end_command",
+    "recovery_min_apply_delay",
+    "recovery_target",
+    "recovery_target_action",
+    "recovery_target_inclusive",
+    "recovery_target_lsn",
+    "recovery_target_name",
+    "recovery_target_time",
+    "recovery_target_timeline",
+    "recovery_target_xid",
+    "restart_after_crash",
+    "restore_command",
+    "shared_preload_libraries",
+    "ssl",
+    "ssl_ca_file",
+    "ssl_cert_file",
+    "ssl_crl_file",
+    "ssl_dh_params_file",
+    "ssl_ecdh_curve",
+    "ssl_key_file",
+    "ssl_passphrase_command",
+    "ssl_passphrase_command_supports_reload",
+    "ssl_prefer_server_ciphers",
+    "stats_temp_directory",
+    "synchronized_standby_slots",
+    "synchronous_standby_names",
+    "syslog_facility",
+    "syslog_ident",
+    "syslog_sequence_numbers",
+    "syslog_split_messages",
+    "temp_tablespaces",
+    "unix_socket_directories",
+    "unix_socket_group",
+    "unix_socket_permissions",
+];
+
+/// Roles the operator keeps for itself: `postgres`, `streaming_replica`
+/// and the prefix `cnpg_` (`pkg/postgres/roles.go`, `IsRoleReserved`; its
+/// webhook refuses them), and `app`, the owner of the database it
+/// bootstraps, whose password it keeps equal to the Secret `<name>-app`
+/// (`api/v1/cluster_defaults.go`, `DefaultApplicationUserName`).
+pub const RESERVED_ROLES: super::ReservedRoles = super::ReservedRoles {
+    names: &["postgres", "streaming_replica", "app"],
+    prefixes: &["cnpg_"],
+    why: "CloudNativePG keeps for itself (its webhook refuses it, or it owns the password)",
+};
+
+/// What CloudNativePG's admission webhook refuses in the settings that
+/// PostgreSQL itself would take (`internal/webhook/v1/cluster_webhook.go`).
+fn check_webhook_settings(cluster: &PostgresCluster, report: &mut Report<'_>) {
+    let parameters = &cluster.spec.postgres.parameters;
+    // `parsePostgresQuantityValue` reads a bare number as MB; PostgreSQL
+    // reads shared_buffers in 8kB pages: `65536` is 512MB to the server and
+    // 64GB to the webhook, which then refuses the pod's memory as too small.
+    if let Some(value) = parameters.get("shared_buffers")
+        && !value.0.is_empty()
+        && value.0.bytes().all(|b| b.is_ascii_digit())
+    {
+        report.at_value(
+            "/spec/postgres/parameters/shared_buffers",
+            format!(
+                "`{}` has no unit: PostgreSQL reads 8kB pages, but CloudNativePG's webhook reads a bare number as MB and refuses the Cluster; write the unit, e.g. 512MB",
+                value.0
+            ),
+        );
+    }
+    // `validateWalSizeConfiguration`: min_wal_size must stay below
+    // max_wal_size, equal included; unset, they are 80MB and 1GB.
+    let major = cluster.spec.postgres.version.major();
+    let bytes = |name: &str, default: &str| -> Option<f64> {
+        let text = parameters.get(name).map_or(default, |v| v.0.as_str());
+        crate::pg_settings::definition(major, name)?.bytes(text)
+    };
+    if let (Some(min), Some(max)) = (bytes("min_wal_size", "80MB"), bytes("max_wal_size", "1GB"))
+        && min == max
+    {
+        report.at_value(
+            if parameters.contains_key("min_wal_size") {
+                "/spec/postgres/parameters/min_wal_size"
+            } else {
+                "/spec/postgres/parameters/max_wal_size"
+            },
+            "min_wal_size equals max_wal_size, and CloudNativePG's webhook refuses a min_wal_size that is not smaller than max_wal_size; lower min_wal_size",
+        );
+    }
+}
+
 impl Backend for CloudnativePg {
+    fn parameter_owner(&self, name: &str) -> Option<String> {
+        FIXED_PARAMETERS.contains(&name).then(|| {
+            "CloudNativePG sets it itself, and its admission webhook refuses it in a Cluster (FixedConfigurationParameters, pkg/postgres/configuration.go)".to_string()
+        })
+    }
+
     fn starter_fields(&self, _: &str, others: &[&PostgresCluster]) -> Vec<(&'static str, String)> {
         // The operator is cluster-wide: one spec installs it.
         let installed = others.iter().any(|c| {
@@ -136,6 +264,8 @@ impl Backend for CloudnativePg {
 
     fn validate(&self, cluster: &PostgresCluster, report: &mut Report<'_>) {
         let spec = &cluster.spec;
+        RESERVED_ROLES.check(cluster, report);
+        check_webhook_settings(cluster, report);
         if report.is_written("/spec/argocd/applicationName") {
             report.at_key(
                 "/spec/argocd/applicationName",
@@ -283,6 +413,7 @@ impl Backend for CloudnativePg {
                     value: None,
                 },
             ],
+            user_secrets: spec.auth.users.iter().map(|u| (u.name.clone(), u.existing_secret.clone().unwrap_or_default())).collect(),
             users_share_secret: false,
             credentials_by_operator: false,
             secret_type: "kubernetes.io/basic-auth",
@@ -293,11 +424,20 @@ impl Backend for CloudnativePg {
             exporter: "Each instance's built-in CloudNativePG exporter serves the `cnpg_*` metrics",
             scrape_object: "PodMonitor",
             metrics: CLOUDNATIVE_PG_METRICS,
-            extra_ingress: vec![IngressRule {
-                why: "The operator checks each instance (status port 8000) and connects to PostgreSQL.",
-                namespace: spec.cloudnative_pg.operator.namespace.clone(),
-                ports: vec![8000, 5432],
-            }],
+            extra_ingress: vec![
+                IngressRule {
+                    why: "The operator checks each instance (status port 8000) and connects to PostgreSQL.",
+                    namespace: spec.cloudnative_pg.operator.namespace.clone(),
+                    ports: vec![8000, 5432],
+                },
+                // pkg/management/postgres/webserver/probes/pinger.go; the
+                // liveness probe's isolation check is on by default.
+                IngressRule {
+                    why: "When the API server is out of reach, the primary's liveness probe asks every instance's status port (8000); blocked, the primary restarts.",
+                    namespace: spec.namespace.0.clone(),
+                    ports: vec![8000],
+                },
+            ],
             server_labels,
             proxy_labels: None,
             cluster_labels,
@@ -485,14 +625,14 @@ impl Backend for CloudnativePg {
             new,
             super::Delivery::Operator {
                 reload: "CloudNativePG reloads PostgreSQL",
-                restart: "CloudNativePG restarts the replicas one at a time, then switches over the primary; clients reconnect",
+                restart: "CloudNativePG restarts the replicas one at a time, then the primary in place (primaryUpdateMethod: restart, its default): writes stop while it restarts; clients reconnect",
             },
         ));
         super::shared_changes(
             old,
             new,
             &mut changes,
-            "the operator restarts the replicas, then switches over the primary; clients reconnect",
+            "the operator restarts the replicas one at a time, then the primary in place (primaryUpdateMethod: restart, its default): writes stop while it restarts; clients reconnect",
         );
         changes
     }

@@ -9,6 +9,21 @@ mod bitnami;
 mod cloudnative_pg;
 mod zalando;
 
+/// The backends' facts about their upstreams, for the tests that hold each
+/// to the upstream file it came from (`tests/integration/upstream_facts.rs`).
+pub mod upstream_facts {
+    pub use super::ReservedRoles;
+    pub use super::bitnami::RESERVED_ROLES as BITNAMI_RESERVED_ROLES;
+    pub use super::cloudnative_pg::{
+        FIXED_PARAMETERS as CLOUDNATIVE_PG_FIXED_PARAMETERS,
+        RESERVED_ROLES as CLOUDNATIVE_PG_RESERVED_ROLES,
+    };
+    pub use super::zalando::{
+        RESERVED_ROLES as ZALANDO_RESERVED_ROLES, USER_PATTERN as ZALANDO_USER_PATTERN,
+    };
+    pub use crate::versions::bitnami_secret_keys;
+}
+
 use std::collections::BTreeMap;
 
 use crate::alerts::Alert;
@@ -86,6 +101,11 @@ pub struct BackendOutput {
 pub trait Backend: Sync + std::fmt::Debug {
     /// Rules for this backend's own options.
     fn validate(&self, cluster: &PostgresCluster, report: &mut Report<'_>);
+    /// Why `spec.postgres.parameters` may not set `name` on this backend,
+    /// when the backend (its operator) owns that setting.
+    fn parameter_owner(&self, _name: &str) -> Option<String> {
+        None
+    }
     /// Non-fatal notes for stderr (never secrets).
     fn warnings(&self, cluster: &PostgresCluster) -> Vec<String>;
     /// Warnings the spec acknowledged: `render` still says them, as notes.
@@ -345,6 +365,35 @@ pub(crate) fn text(value: &serde_json::Value) -> Option<String> {
 pub(crate) fn requested_address(annotations: &serde_json::Value) -> Option<String> {
     text(&annotations["metallb.io/loadBalancerIPs"])
         .or_else(|| text(&annotations["metallb.universe.tf/loadBalancerIPs"]))
+}
+
+/// Roles a backend keeps for itself, by name or by prefix, and where it
+/// says so: a spec that names one as an application role is refused.
+pub struct ReservedRoles {
+    pub names: &'static [&'static str],
+    pub prefixes: &'static [&'static str],
+    /// Who keeps them and what happens to a spec's role of that name.
+    pub why: &'static str,
+}
+
+impl ReservedRoles {
+    pub fn contains(&self, name: &str) -> bool {
+        self.names.contains(&name) || self.prefixes.iter().any(|p| name.starts_with(p))
+    }
+
+    pub(crate) fn check(&self, cluster: &PostgresCluster, report: &mut Report<'_>) {
+        for (i, user) in cluster.spec.auth.users.iter().enumerate() {
+            if self.contains(&user.name) {
+                report.at_value(
+                    &format!("/spec/auth/users/{i}/name"),
+                    format!(
+                        "`{}` is a role {}; choose another name",
+                        user.name, self.why
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// Report options written for another backend: they would be silently

@@ -40,15 +40,42 @@ const MAX_CLUSTER_NAME: usize = 52;
 /// The suffix of the Secrets the operator writes passwords to.
 const CREDENTIALS_SUFFIX: &str = "credentials.postgresql.acid.zalan.do";
 
-/// The `postgresql` object's name: the operator wants the team in front.
+/// The `postgresql` object's name: the team in front, as the operator's
+/// examples name theirs (it checks the prefix only with
+/// `enable_team_id_clustername_prefix`, off by default).
 pub(crate) fn cluster_name(cluster: &PostgresCluster) -> String {
     format!("{}-{}", cluster.spec.zalando.team_id, cluster.metadata.name)
 }
 
-/// The Secret the operator keeps `role`'s password in.
-fn credentials_secret(role: &str, cluster: &str) -> String {
-    format!("{role}.{cluster}.{CREDENTIALS_SUFFIX}")
+/// The Secret the operator keeps `role`'s password in: its
+/// `secret_name_template` with `_` in the role written `-`, as a Secret name
+/// must be (`pkg/cluster/util.go`, `credentialSecretNameForCluster`).
+pub(crate) fn credentials_secret(role: &str, cluster: &str) -> String {
+    format!("{}.{cluster}.{CREDENTIALS_SUFFIX}", role.replace('_', "-"))
 }
+
+/// The role names the operator creates: its `userRegexp`
+/// (`pkg/cluster/cluster.go`); a name it refuses fails the whole cluster's
+/// user sync.
+pub const USER_PATTERN: &str =
+    r"^[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*$";
+
+/// Roles the operator and Spilo keep for themselves: the chart's
+/// `super_username` and `replication_username`, its `protected_role_names`
+/// (the operator skips them with a warning: no role, no Secret), and
+/// Spilo's own (`postgres-appliance/scripts/post_init.sh`).
+pub const RESERVED_ROLES: super::ReservedRoles = super::ReservedRoles {
+    names: &[
+        "postgres",
+        "standby",
+        "admin",
+        "cron_admin",
+        "robot_zmon",
+        "zalandos",
+    ],
+    prefixes: &[],
+    why: "the operator or Spilo keeps for itself (the operator skips it: no role, no Secret)",
+};
 
 impl Zalando {
     fn image(cluster: &PostgresCluster) -> String {
@@ -96,7 +123,16 @@ impl Backend for Zalando {
                 ),
             );
         }
+        RESERVED_ROLES.check(cluster, report);
+        let pattern = regex::Regex::new(USER_PATTERN).expect("the operator's pattern compiles");
         for (i, user) in spec.auth.users.iter().enumerate() {
+            let role = &user.name;
+            if !RESERVED_ROLES.contains(role) && !pattern.is_match(role) {
+                report.at_value(
+                    &format!("/spec/auth/users/{i}/name"),
+                    format!("`{role}` is not a role name the operator creates (it must start and end with a letter or digit); one it refuses fails the user sync of the whole cluster"),
+                );
+            }
             if user.existing_secret.is_some() {
                 report.at_key(
                     &format!("/spec/auth/users/{i}/existingSecret"),
@@ -237,6 +273,12 @@ impl Backend for Zalando {
                     value: None,
                 },
             ],
+            user_secrets: spec
+                .auth
+                .users
+                .iter()
+                .map(|u| (u.name.clone(), credentials_secret(&u.name, &name)))
+                .collect(),
             users_share_secret: false,
             credentials_by_operator: true,
             secret_type: "Opaque",

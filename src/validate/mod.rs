@@ -84,7 +84,7 @@ pub fn check_file(file: &SpecFile) -> Result<ValidSpec, Diagnostics> {
             let backend = backend::for_cluster(&cluster);
             let mut semantic = Report::new(&file.display, &file.document);
             rules::check(&cluster, &mut semantic);
-            parameters::check(&cluster, &mut semantic);
+            parameters::check(&cluster, backend, &mut semantic);
             crate::backend::reject_foreign_options(&mut semantic, cluster.spec.backend);
             backend.validate(&cluster, &mut semantic);
             // A rule about a dropped field would judge its default, not the input.

@@ -123,11 +123,19 @@ const MANAGED: &[(&str, &str)] = &[
     ("ssl", "TLS is the backend's"),
 ];
 
-pub(super) fn check(cluster: &PostgresCluster, report: &mut Report<'_>) {
+pub(super) fn check(
+    cluster: &PostgresCluster,
+    backend: &dyn crate::backend::Backend,
+    report: &mut Report<'_>,
+) {
     let major = cluster.spec.postgres.version.major();
     let mut every_value_read = true;
     for (name, value) in &cluster.spec.postgres.parameters {
         let pointer = format!("/spec/postgres/parameters/{}", crate::yaml::escape(name));
+        if let Some(owner) = backend.parameter_owner(name) {
+            report.at_key(&pointer, format!("`{name}` is not set here: {owner}"));
+            continue;
+        }
         if let Some((_, instead)) = MANAGED.iter().find(|(m, _)| m == name) {
             report.at_key(&pointer, format!("`{name}` is not set here: {instead}"));
             continue;

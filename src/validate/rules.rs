@@ -132,19 +132,6 @@ fn check_scheduling(c: &PostgresCluster, report: &mut Report<'_>) {
     }
 }
 
-/// Roles the backends create or reserve for themselves.
-const RESERVED_ROLES: [&str; 8] = [
-    "postgres",
-    "repmgr",
-    "streaming_replica",
-    "cnpg_metrics_exporter",
-    // Spilo's and Zalando's operator's own roles.
-    "admin",
-    "standby",
-    "robot_zmon",
-    "zalandos",
-];
-
 fn check_users(c: &PostgresCluster, report: &mut Report<'_>) {
     let mut seen = std::collections::HashSet::new();
     for (i, user) in c.spec.auth.users.iter().enumerate() {
@@ -160,10 +147,12 @@ fn check_users(c: &PostgresCluster, report: &mut Report<'_>) {
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if !shaped {
             report.at_value(&pointer, format!("`{name}` is not a role name pgrender accepts: lower-case letters, digits and `_`, starting with a letter or `_`, at most 63"));
-        } else if name.starts_with("pg_") || RESERVED_ROLES.contains(&name.as_str()) {
+        } else if name.starts_with("pg_") {
+            // PostgreSQL reserves the prefix; each backend its own roles
+            // (`backend::ReservedRoles`).
             report.at_value(
                 &pointer,
-                format!("`{name}` is a role the server or the backend owns; choose another name"),
+                format!("`{name}` starts with `pg_`, which PostgreSQL reserves for its own roles; choose another name"),
             );
         } else if !seen.insert(name.as_str()) {
             report.at_value(&pointer, format!("role `{name}` is listed twice"));
