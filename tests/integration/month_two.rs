@@ -89,21 +89,50 @@ fn is_root() -> bool {
     crate::pg::is_root()
 }
 
-/// pgrender as an unprivileged user (root ignores file permissions).
-fn as_nobody(cwd: &Path, args: &[&str]) -> Output {
-    let mut command = if is_root() {
-        let mut c = Command::new("runuser");
-        c.args(["-u", "nobody", "--"])
-            .arg(env!("CARGO_BIN_EXE_pgrender"));
-        c
-    } else {
-        Command::new(env!("CARGO_BIN_EXE_pgrender"))
-    };
-    command
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("pgrender")
+/// pgrender as an unprivileged user (root ignores file permissions). As
+/// root, `nobody` runs a copy in a folder anyone may enter: the build's own
+/// folder may lie where only root can (a clone in a private temp folder).
+struct Nobody {
+    _copy: Option<tempfile::TempDir>,
+    program: PathBuf,
+}
+
+impl Nobody {
+    fn new() -> Nobody {
+        let built = PathBuf::from(env!("CARGO_BIN_EXE_pgrender"));
+        if !is_root() {
+            return Nobody {
+                _copy: None,
+                program: built,
+            };
+        }
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let open = std::fs::Permissions::from_mode(0o755);
+        std::fs::set_permissions(dir.path(), open.clone()).expect("chmod");
+        let program = dir.path().join("pgrender");
+        std::fs::copy(&built, &program).expect("copy pgrender");
+        std::fs::set_permissions(&program, open).expect("chmod");
+        Nobody {
+            _copy: Some(dir),
+            program,
+        }
+    }
+
+    fn run(&self, cwd: &Path, args: &[&str]) -> Output {
+        let mut command = if is_root() {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "nobody", "--"]).arg(&self.program);
+            c
+        } else {
+            Command::new(&self.program)
+        };
+        command
+            .args(args)
+            .current_dir(cwd)
+            .output()
+            .expect("pgrender")
+    }
 }
 
 fn chmod(args: &[&str], path: &Path) {
@@ -118,6 +147,7 @@ fn chmod(args: &[&str], path: &Path) {
 #[test]
 fn a_read_only_output_folder_is_refused_before_anything_is_swapped_in() {
     let repo = Repo::committed();
+    let nobody = Nobody::new();
     if is_root() {
         let status = Command::new("chown")
             .args(["-R", "nobody:"])
@@ -133,7 +163,7 @@ fn a_read_only_output_folder_is_refused_before_anything_is_swapped_in() {
     let folder = repo.path().join("kubernetes/applications/postgresql");
     chmod(&["-R", "a-w"], &folder);
     let before = repo.tree();
-    let o = as_nobody(repo.path(), &["render"]);
+    let o = nobody.run(repo.path(), &["render"]);
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     let err = stderr(&o);
     assert!(
@@ -144,7 +174,7 @@ fn a_read_only_output_folder_is_refused_before_anything_is_swapped_in() {
     assert_eq!(repo.tree(), before, "a refused render changed the tree");
     // The next render, once the folder is writable, works.
     chmod(&["-R", "u+w"], &folder);
-    let o = as_nobody(repo.path(), &["render"]);
+    let o = nobody.run(repo.path(), &["render"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("updated: kubernetes/applications/postgresql"));
 
@@ -165,14 +195,14 @@ fn a_read_only_output_folder_is_refused_before_anything_is_swapped_in() {
     }
     chmod(&["a-w"], &leftover.join("backup"));
     repo.write("kubernetes/specs/postgresql.yaml", &reference_spec());
-    let o = as_nobody(repo.path(), &["render"]);
+    let o = nobody.run(repo.path(), &["render"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
         stdout(&o).contains(".pgrender-staging-postgresql was left by an interrupted earlier render and cannot be removed"),
         "{}",
         stdout(&o)
     );
-    let o = as_nobody(repo.path(), &["check"]);
+    let o = nobody.run(repo.path(), &["check"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
         stderr(&o).contains(".pgrender-staging-postgresql was left by an interrupted render"),

@@ -207,6 +207,9 @@ postgresql:
         let child = patroni()
             .expect("patroni")
             .arg(&file)
+            // Its worker processes enter the working folder, which the
+            // `postgres` user may not (a clone in a private temp folder).
+            .current_dir(&self.dir)
             .stdout(log.try_clone().expect("log"))
             .stderr(log)
             .spawn()
