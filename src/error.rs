@@ -1,9 +1,9 @@
 //! The crate's error: everything that stops a command. Each variant maps to
 //! exit code 2; `cli` prints it on stderr.
 
-use crate::diagnostic::Diagnostics;
-use crate::load::FindError;
 use crate::output::OutputError;
+use crate::read::diagnostic::Diagnostics;
+use crate::read::load::FindError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

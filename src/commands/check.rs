@@ -3,25 +3,21 @@
 
 use std::path::Path;
 
-use super::{
-    BATCH, Console, EXIT_DRIFT, EXIT_OK, load_specs_beside, options_for, orphan_folders,
-    renamed_folders, warn,
-};
-use crate::changes;
+use super::{BATCH, Console, EXIT_DRIFT, EXIT_OK, orphan_folders, renamed_folders, warn};
 use crate::error::Error;
 use crate::output;
-use crate::render::{check_options, render_plans, renderer};
+use crate::output::changes;
+use crate::pipeline::Pipeline;
 
 pub(crate) fn check(console: &mut dyn Console, path: &Path, out_root: &Path) -> Result<u8, Error> {
-    let loaded = load_specs_beside(path, out_root)?;
+    let pipeline = Pipeline::writing(path, out_root)?;
+    let loaded = pipeline.load()?;
     warn(console, &loaded.warnings);
     let leftovers: Vec<String> = output::leftovers(out_root)
         .iter()
         .map(|l| format!("{} was left by an interrupted render; the next render removes it (or says why it cannot)", l.display()))
         .collect();
     warn(console, &leftovers);
-    let options = options_for(out_root)?;
-    warn(console, &check_options(&loaded.specs, &options)?);
     let mut drift = Vec::new();
     // Folders that differ from the specs, for the note on uncommitted renders.
     let mut drifted: Vec<String> = Vec::new();
@@ -29,10 +25,9 @@ pub(crate) fn check(console: &mut dyn Console, path: &Path, out_root: &Path) -> 
     let mut created = Vec::new();
     // What render would refuse to replace: the advice must name it first.
     let mut refusals = Vec::new();
-    let renderer = renderer();
     let baseline = output::Baseline::for_out_root(out_root)?;
     for batch in loaded.specs.chunks(BATCH) {
-        for plan in &render_plans(batch, &renderer, &options)? {
+        for plan in &pipeline.plan(batch)? {
             let on_disk = output::read_folder(out_root, &plan.name)?;
             let before = drift.len();
             drift.extend(output::compare(out_root, plan, on_disk.as_ref()));

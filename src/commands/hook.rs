@@ -19,7 +19,7 @@ pub(crate) fn hook(console: &mut dyn Console, path: &Path, out_root: &Path) -> R
     } = render_and_report(console, path, out_root, false, false)?;
     console.out(&text)?;
     let unstaged = if out_root.exists() {
-        crate::git::unstaged_paths(out_root).map_err(|why| Error::Git { why })?
+        crate::read::git::unstaged_paths(out_root).map_err(|why| Error::Git { why })?
     } else {
         Vec::new()
     };
@@ -32,7 +32,7 @@ pub(crate) fn hook(console: &mut dyn Console, path: &Path, out_root: &Path) -> R
     for orphan in &orphans {
         message.push_str(&format!(
             "pgrender: {}\n",
-            crate::changes::orphan_advice(orphan)
+            crate::output::changes::orphan_advice(orphan)
         ));
     }
     if changed {

@@ -1,13 +1,17 @@
-//! The commands over the one pipeline: find the specs, load and validate
-//! them (`specs`), plan each one's folder (`render`), then compare, write
-//! or print. `render`, `check`, `hook` and `validate` live here, one module
-//! each; `generate` and `discover`, the ArgoCD plugin's, live in `cmp`.
-//! All of them find specs the same way and reach the same verdict on the
-//! same tree (tests/integration/verdicts.rs). They print through a
-//! [`Console`], so the command line only parses arguments and exits.
+//! The commands, each over the one pipeline (`crate::pipeline`: find,
+//! load, validate, plan), then comparing, writing or printing: `render`,
+//! `check`, `hook`, `validate`, `init` and `migrate-guide`, one module
+//! each, and the command line (`cli`); `generate` and `discover`, the
+//! ArgoCD plugin's, live in `crate::plugin`. All of them reach the same
+//! verdict on the same tree (tests/integration/verdicts.rs). They print
+//! through a [`Console`], so the command line only parses arguments and
+//! exits.
 
 mod check;
+pub(crate) mod cli;
 mod hook;
+pub(crate) mod init;
+pub(crate) mod migrate_guide;
 mod render;
 mod validate;
 
@@ -18,11 +22,10 @@ pub(crate) use hook::hook;
 pub(crate) use render::render;
 pub(crate) use validate::validate;
 
-use crate::changes;
 use crate::error::Error;
 use crate::output;
-use crate::plan::{DEFAULT_OUT_ROOT, RenderOptions};
-use crate::specs::{DEFAULT_SPEC_PATH, LoadOptions, Loaded, load_specs_with};
+use crate::output::changes;
+use crate::pipeline::Loaded;
 
 pub(crate) const EXIT_OK: u8 = 0;
 pub(crate) const EXIT_DRIFT: u8 = 1;
@@ -41,41 +44,6 @@ pub(crate) trait Console {
 pub(crate) fn warn(console: &mut dyn Console, warnings: &[String]) {
     let text: String = warnings.iter().map(|w| format!("warning: {w}\n")).collect();
     console.err(&text);
-}
-
-/// The run's settings, with the output root named as its repository names
-/// it (`repository::locate`), whichever folder pgrender runs from.
-pub(crate) fn options_for(out_root: &Path) -> Result<RenderOptions, Error> {
-    let location = crate::repository::locate(out_root, &crate::specs::working_dir()?);
-    Ok(RenderOptions {
-        out_root: location.relative,
-        in_repository: location.in_repository,
-        repository_root: location.root,
-        ..RenderOptions::default()
-    })
-}
-
-/// The specs at `path`, never searched for inside the output root, and
-/// checked with every spec rendered into the same output root: the
-/// commands that write or compare output see the specs `validate` sees.
-pub(crate) fn load_specs_beside(path: &Path, out_root: &Path) -> Result<Loaded, Error> {
-    let options = LoadOptions {
-        skip: vec![out_root.to_path_buf()],
-        fleet: fleet_for(Some(out_root))?,
-        ..Default::default()
-    };
-    load_specs_with(path, &options)
-}
-
-/// The folder of the specs that render into `out_root` (`None`: the
-/// repository's default output root): the repository's `kubernetes/specs`
-/// when `out_root` is its `kubernetes/applications`. Another output root
-/// has no known fleet beyond the path given.
-pub(crate) fn fleet_for(out_root: Option<&Path>) -> Result<Option<PathBuf>, Error> {
-    let cwd = crate::specs::working_dir()?;
-    let default_out = crate::repository::layout_path(&cwd, DEFAULT_OUT_ROOT);
-    let shared = out_root.is_none_or(|out| crate::repository::same_path(&cwd, out, &default_out));
-    Ok(shared.then(|| crate::repository::layout_path(&cwd, DEFAULT_SPEC_PATH)))
 }
 
 /// The change report as `render` and `check` print it: what it is judged

@@ -4,15 +4,13 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{
-    BATCH, Console, EXIT_OK, load_specs_beside, options_for, orphan_folders, renamed_folders, warn,
-};
-use crate::changes;
+use super::{BATCH, Console, EXIT_OK, orphan_folders, renamed_folders, warn};
 use crate::error::Error;
-use crate::output::{self, WriteOutcome};
+use crate::judge::ValidSpec;
+use crate::output::changes::{self, ClusterChange};
+use crate::output::{self, WriteOutcome, Writer};
+use crate::pipeline::{Loaded, Pipeline};
 use crate::plan::Plan;
-use crate::render::{check_options, render_plans, renderer};
-use crate::validate::ValidSpec;
 
 pub(crate) fn render(
     console: &mut dyn Console,
@@ -44,55 +42,23 @@ pub(super) fn render_and_report(
     force: bool,
     allow_destructive: bool,
 ) -> Result<Rendered, Error> {
-    let loaded = load_specs_beside(path, out_root)?;
+    let pipeline = Pipeline::writing(path, out_root)?;
+    let loaded = pipeline.load()?;
     warn(console, &loaded.warnings);
-    let options = options_for(out_root)?;
-    warn(console, &check_options(&loaded.specs, &options)?);
-    let (mut writer, mut notes) = output::Writer::open(out_root, force)?;
-    notes.extend(
-        writer.preflight(
-            loaded
-                .specs
-                .iter()
-                .map(|s| s.cluster.metadata.name.as_str()),
-        )?,
-    );
-    let mut text = String::new();
-    for note in loaded.notes.iter().chain(&notes) {
-        text.push_str(&format!("note: {note}\n"));
-    }
-    let renderer = renderer();
+    let (mut writer, mut notes) = Writer::open(out_root, force)?;
+    let names = loaded
+        .specs
+        .iter()
+        .map(|s| s.cluster.metadata.name.as_str());
+    notes.extend(writer.preflight(names)?);
+    let mut text: String = loaded
+        .notes
+        .iter()
+        .chain(&notes)
+        .map(|note| format!("note: {note}\n"))
+        .collect();
     let baseline = output::Baseline::for_out_root(out_root)?;
-    // What the new plans do to the folders on disk, decided before any is
-    // written: a refusal leaves every folder as it was. A fleet of one
-    // batch (nearly every repository) is rendered once and written as
-    // planned; a larger one is planned again batch by batch for writing,
-    // so that memory stays bounded.
-    let one_batch = loaded.specs.len() <= BATCH;
-    let mut planned = Vec::new();
-    let mut changes = Vec::new();
-    for batch in loaded.specs.chunks(BATCH) {
-        let on_disk: Vec<ValidSpec>;
-        let to_plan = if one_batch {
-            batch
-        } else {
-            on_disk = batch
-                .iter()
-                .filter(|s| writer.has_folder(&s.cluster.metadata.name))
-                .cloned()
-                .collect();
-            &on_disk
-        };
-        let plans = render_plans(to_plan, &renderer, &options)?;
-        for plan in &plans {
-            if let Some(old) = baseline.folder(out_root, &plan.name)? {
-                changes.extend(changes::classify(&old, plan));
-            }
-        }
-        if one_batch {
-            planned = plans;
-        }
-    }
+    let (planned, mut changes) = judge_changes(&pipeline, &loaded, &writer, &baseline, out_root)?;
     let orphans = orphan_folders(out_root, &loaded);
     let created: Vec<&str> = loaded
         .specs
@@ -106,35 +72,77 @@ pub(super) fn render_and_report(
         return Err(Error::Destructive { report, next });
     }
     text.push_str(&report);
-    let mut changed = false;
-    let mut write = |plans: &[Plan]| -> Result<(), Error> {
-        for outcome in writer.write(plans)? {
-            changed |= !matches!(outcome, WriteOutcome::Unchanged(_));
-            let (verb, dir) = match outcome {
-                WriteOutcome::Created(d) => ("created", d),
-                WriteOutcome::Updated(d) => ("updated", d),
-                WriteOutcome::Unchanged(d) => ("unchanged", d),
-            };
-            text.push_str(&format!("{verb}: {}\n", dir.display()));
+    let changed = match planned {
+        Some(plans) => write(&mut writer, &plans, &mut text)?,
+        None => {
+            let mut changed = false;
+            for batch in loaded.specs.chunks(BATCH) {
+                changed |= write(&mut writer, &pipeline.plan(batch)?, &mut text)?;
+            }
+            changed
         }
-        Ok(())
     };
-    if one_batch {
-        write(&planned)?;
-    } else {
-        for batch in loaded.specs.chunks(BATCH) {
-            write(&render_plans(batch, &renderer, &options)?)?;
-        }
-    }
     for orphan in &orphans {
-        text.push_str(&format!(
-            "note: {}\n",
-            crate::changes::orphan_advice(orphan)
-        ));
+        text.push_str(&format!("note: {}\n", changes::orphan_advice(orphan)));
     }
     Ok(Rendered {
         text,
         changed,
         orphans,
     })
+}
+
+/// What the new plans do to the folders on disk, decided before any is
+/// written: a refusal leaves every folder as it was. A fleet of one batch
+/// (nearly every repository) is planned once, and its plans returned to be
+/// written; a larger one is planned again batch by batch for writing, so
+/// that memory stays bounded.
+fn judge_changes(
+    pipeline: &Pipeline,
+    loaded: &Loaded,
+    writer: &Writer,
+    baseline: &output::Baseline,
+    out_root: &Path,
+) -> Result<(Option<Vec<Plan>>, Vec<ClusterChange>), Error> {
+    let one_batch = loaded.specs.len() <= BATCH;
+    let mut planned = None;
+    let mut changes = Vec::new();
+    for batch in loaded.specs.chunks(BATCH) {
+        let on_disk: Vec<ValidSpec>;
+        let to_plan = if one_batch {
+            batch
+        } else {
+            on_disk = batch
+                .iter()
+                .filter(|s| writer.has_folder(&s.cluster.metadata.name))
+                .cloned()
+                .collect();
+            &on_disk
+        };
+        let plans = pipeline.plan(to_plan)?;
+        for plan in &plans {
+            if let Some(old) = baseline.folder(out_root, &plan.name)? {
+                changes.extend(changes::classify(&old, plan));
+            }
+        }
+        if one_batch {
+            planned = Some(plans);
+        }
+    }
+    Ok((planned, changes))
+}
+
+/// Write `plans`, one line each into `text`; whether any folder changed.
+fn write(writer: &mut Writer, plans: &[Plan], text: &mut String) -> Result<bool, Error> {
+    let mut changed = false;
+    for outcome in writer.write(plans)? {
+        changed |= !matches!(outcome, WriteOutcome::Unchanged(_));
+        let (verb, dir) = match outcome {
+            WriteOutcome::Created(d) => ("created", d),
+            WriteOutcome::Updated(d) => ("updated", d),
+            WriteOutcome::Unchanged(d) => ("unchanged", d),
+        };
+        text.push_str(&format!("{verb}: {}\n", dir.display()));
+    }
+    Ok(changed)
 }

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{Folder, OutputError, read_folder};
-use crate::git::Committed;
+use crate::read::git::Committed;
 
 /// What changes are judged against.
 #[derive(Debug)]

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::OutputError;
-use crate::plan::{CHECKSUMS, sha256_hex};
+use crate::read::checksums::{CHECKSUMS, parse_checksums, sha256_hex};
 
 /// Files of an existing output folder: relative path (with `/`) to bytes.
 pub(super) fn read_tree(dir: &Path) -> Result<Option<super::Folder>, OutputError> {
@@ -83,17 +83,6 @@ fn relative(root: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
-}
-
-/// The `CHECKSUMS` file: path to hex sha256.
-fn parse_checksums(text: &str) -> Option<BTreeMap<String, String>> {
-    text.lines()
-        .map(|line| {
-            let (hash, path) = line.split_once("  ")?;
-            let valid = hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit());
-            valid.then(|| (path.to_string(), hash.to_ascii_lowercase()))
-        })
-        .collect()
 }
 
 /// sha256 of zero bytes. pgrender never writes an empty file: an empty one
@@ -207,7 +196,7 @@ mod tests {
             .iter()
             .map(|(p, c)| (p.to_string(), c.to_string()))
             .collect();
-        let checksums = crate::plan::checksums(contents.iter());
+        let checksums = crate::read::checksums::checksums(contents.iter());
         let listed = parse_checksums(&checksums).expect("render writes a parsable CHECKSUMS");
         let mut hashes = listed.clone();
         hashes.insert(CHECKSUMS.into(), hash(&checksums));

@@ -2,12 +2,13 @@
 //! new one atomically, and comparing the two for `check`.
 
 mod baseline;
-mod check;
+pub(crate) mod changes;
+mod compare;
 mod existing;
 mod write;
 
 pub(crate) use baseline::Baseline;
-pub(crate) use check::{Drift, compare, orphans, print_drift, read_folder};
+pub(crate) use compare::{Drift, compare, orphans, print_drift, read_folder};
 pub(crate) use existing::render_would_refuse;
 pub(crate) use write::{WriteOutcome, Writer, leftovers};
 

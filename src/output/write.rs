@@ -22,7 +22,8 @@ use std::path::{Path, PathBuf};
 
 use super::OutputError;
 use super::existing::{Existing, check_owned, read_existing};
-use crate::plan::{Plan, sha256_hex};
+use crate::plan::Plan;
+use crate::read::checksums::sha256_hex;
 
 const STAGING_PREFIX: &str = ".pgrender-staging-";
 const OLD_PREFIX: &str = ".pgrender-old-";
@@ -120,7 +121,7 @@ impl Writer {
         // Creating files is mostly kernel time, and the staging folders are
         // independent: stage on every core. (A failure leaves staging
         // folders behind, which the next run's `recover` removes.)
-        crate::parallel::map(&staged, |(plan, staging, _, _)| {
+        crate::read::parallel::map(&staged, |(plan, staging, _, _)| {
             write_staging(staging, plan)
         })
         .into_iter()

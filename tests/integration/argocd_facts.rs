@@ -61,12 +61,18 @@ fn a_missing_application_path_is_the_error_pgrender_quotes() {
     // The repo-server fails manifest generation with it when the folder is gone.
     let body = go_function(&path_go, "func Path(root, path string)");
     assert!(body.contains("os.IsNotExist(err)") && body.contains("ErrMessageAppPathDoesNotExist"));
-    for file in [
-        "src/changes.rs",
-        "templates/common/remove.md",
-        "src/error.rs",
+    for (file, text) in [
+        (
+            "src/output/changes.rs",
+            crate::support::module_source("output/changes"),
+        ),
+        (
+            "templates/common/remove.md",
+            std::fs::read_to_string(repo_root().join("templates/common/remove.md"))
+                .expect("remove.md"),
+        ),
+        ("src/error.rs", crate::support::module_source("error")),
     ] {
-        let text = std::fs::read_to_string(repo_root().join(file)).expect(file);
         assert!(
             text.contains(&format!("`{message}`")),
             "{file} quotes ArgoCD's error"

@@ -146,3 +146,25 @@ pub(crate) fn optional_check_did_not_run(test: &str, why: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "{test}: did not run: {why}");
 }
+
+/// The Rust source of a module of the crate: its file, or every file of
+/// its folder (`src/backend/cloudnative_pg`), for tests that hold a fact in
+/// the code to its upstream.
+pub(crate) fn module_source(module: &str) -> String {
+    let path = repo_root().join("src").join(module);
+    let file = path.with_extension("rs");
+    if file.is_file() {
+        return std::fs::read_to_string(&file).expect("read source");
+    }
+    let mut text = String::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&path)
+        .unwrap_or_else(|e| panic!("{module}: {e}"))
+        .map(|entry| entry.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    files.sort();
+    for file in files {
+        text.push_str(&std::fs::read_to_string(&file).expect("read source"));
+    }
+    text
+}

@@ -223,8 +223,7 @@ fn cloudnative_pg_webhook_rules_pgrender_repeats() {
         wal.contains(r#"minWalSizeDefault = "80MB""#)
             && wal.contains(r#"maxWalSizeDefault = "1GB""#)
     );
-    let ours =
-        std::fs::read_to_string(repo_root().join("src/backend/cloudnative_pg.rs")).expect("source");
+    let ours = crate::support::module_source("backend/cloudnative_pg");
     assert!(
         ours.contains(r#"bytes("min_wal_size", "80MB")"#)
             && ours.contains(r#"bytes("max_wal_size", "1GB")"#)
@@ -268,8 +267,7 @@ fn cloudnative_pg_restarts_the_primary_in_place_and_upgrades_across_majors() {
     let crds = upstream("crds/cloudnative-pg-chart-0.29.0/crds.yaml");
     let at = crds.find("primaryUpdateMethod:").expect("field");
     assert!(crds[at..at + 600].contains("default: restart"));
-    let source =
-        std::fs::read_to_string(repo_root().join("src/backend/cloudnative_pg.rs")).expect("source");
+    let source = crate::support::module_source("backend/cloudnative_pg");
     assert!(!source.contains("switches over the primary"));
     assert!(
         source.contains("then the primary in place (primaryUpdateMethod: restart, its default)")
