@@ -37,11 +37,10 @@ mod spec;
 // The public surface: what the binary, the tests, the benchmarks and the
 // fuzz target use. Everything else is private to the crate, so that the
 // `unreachable_pub` lint flags a `pub` nobody outside can reach.
-pub use backend::cloudnative_pg::METRICS as CLOUDNATIVE_PG_METRICS;
-pub use backend::cloudnative_pg::versions::DEFAULT_OPERATOR_CHART;
+pub use backend::kit::facts::ClusterFacts;
 pub use backend::kit::footprint::BackupVolume;
 pub use backend::kit::run_options::RenderOptions;
-pub use backend::kit::versions::POSTGRES_EXPORTER_METRICS;
+pub use backend::name::BackendName;
 pub use backend::upstream_facts;
 pub use commands::cli::main;
 pub use judge::{ValidSpec, check_file, check_together};

@@ -11,22 +11,26 @@ pub(crate) mod kit;
 pub(crate) mod name;
 pub(crate) mod zalando;
 
-/// The backends' facts about their upstreams, for the tests that hold each
-/// to the upstream file it came from (`tests/integration/upstream_facts.rs`).
+/// What the backends know of their upstreams, for the tests that hold
+/// each fact to the upstream file it came from
+/// (`tests/integration/upstream_facts.rs`) or to the rendered output.
 pub mod upstream_facts {
     pub use super::bitnami::RESERVED_ROLES as BITNAMI_RESERVED_ROLES;
     pub use super::bitnami::versions::secret_keys as bitnami_secret_keys;
+    pub use super::cloudnative_pg::versions::DEFAULT_OPERATOR_CHART;
     pub use super::cloudnative_pg::{
-        FIXED_PARAMETERS as CLOUDNATIVE_PG_FIXED_PARAMETERS,
+        FIXED_PARAMETERS as CLOUDNATIVE_PG_FIXED_PARAMETERS, METRICS as CLOUDNATIVE_PG_METRICS,
         RESERVED_ROLES as CLOUDNATIVE_PG_RESERVED_ROLES,
     };
     pub use super::kit::ReservedRoles;
+    pub use super::kit::versions::POSTGRES_EXPORTER_METRICS;
     pub use super::zalando::{
         RESERVED_ROLES as ZALANDO_RESERVED_ROLES, USER_PATTERN as ZALANDO_USER_PATTERN,
     };
 }
 
 use crate::backend::kit::footprint::Footprint;
+use crate::backend::kit::parameter::Parameter;
 use crate::backend::kit::templates::Template;
 use crate::backend::kit::{Backend, ParsedFiles};
 use crate::backend::name::BackendName;
@@ -129,6 +133,13 @@ pub(crate) fn check_major(cluster: &PostgresCluster, report: &mut Report<'_>) {
         message.push_str(&format!("; {}", alternatives.join(", or ")));
     }
     report.at_value("/spec/postgres/version", message);
+}
+
+/// Every backend's plugin parameters, in the order of the backends.
+pub(crate) fn plugin_parameters() -> impl Iterator<Item = &'static Parameter> {
+    BackendName::ALL
+        .iter()
+        .flat_map(|name| for_name(*name).plugin_parameters().iter())
 }
 
 /// Every backend's templates, for the renderer.

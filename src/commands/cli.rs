@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::backend::name::BackendName;
 use crate::commands::{self, Console, EXIT_ERROR, EXIT_OK, warn};
 use crate::error::Error;
 use crate::read::repository::{DEFAULT_OUT_ROOT, DEFAULT_SPEC_PATH, SCHEMA_PATH};
@@ -73,9 +74,9 @@ pub(crate) enum Command {
         /// kubernetes/specs, from any folder inside it.
         #[arg(long, value_name = "DIR")]
         spec_dir: Option<PathBuf>,
-        /// How the cluster runs: bitnami-postgresql-ha, cloudnative-pg or zalando-postgres-operator.
-        #[arg(long, value_name = "BACKEND", default_value = "bitnami-postgresql-ha", value_parser = parse_backend)]
-        backend: crate::backend::name::BackendName,
+        /// How the cluster runs (spec.backend).
+        #[arg(long, value_name = "BACKEND", value_enum, default_value_t = BackendName::default())]
+        backend: BackendName,
         /// LoadBalancer address MetalLB assigns (default: the pool's first address).
         #[arg(long, value_name = "IP")]
         ip: Option<String>,
@@ -166,18 +167,12 @@ pub(crate) enum Command {
     )]
     Parameters,
     /// Print the steps from a cluster on one backend to a cluster on another (Markdown).
-    #[command(
-        after_help = "OLD is the spec of the running cluster, NEW the spec of the cluster on another backend \
-        that replaces it (its own name and address while both run): any two of bitnami-postgresql-ha, \
-        cloudnative-pg and zalando-postgres-operator. Both are validated, also against each other; NEW's \
-        PostgreSQL major must not be older than OLD's. Nothing is written.\n\n\
-        Example:\n  pgrender migrate-guide kubernetes/specs/postgresql.yaml kubernetes/specs/postgresql-cnpg.yaml > MIGRATION.md"
-    )]
+    #[command(after_help = migrate_guide_help())]
     MigrateGuide {
-        /// Spec of the Bitnami cluster.
+        /// Spec of the running cluster.
         #[arg(value_name = "OLD")]
         old: PathBuf,
-        /// Spec of the CloudNativePG cluster.
+        /// Spec of the cluster on another backend that replaces it.
         #[arg(value_name = "NEW")]
         new: PathBuf,
     },
@@ -238,12 +233,28 @@ impl Layout {
     }
 }
 
-fn parse_backend(text: &str) -> Result<crate::backend::name::BackendName, String> {
-    let names = crate::backend::name::BackendName::ALL;
-    crate::backend::name::BackendName::from_name(text).ok_or_else(|| {
-        let known: Vec<&str> = names.iter().map(|b| b.as_str()).collect();
-        format!("`{text}` is not a backend; one of {}", known.join(", "))
-    })
+/// `--backend` takes the names of the registry's backends.
+impl clap::ValueEnum for BackendName {
+    fn value_variants<'a>() -> &'a [Self] {
+        BackendName::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
+}
+
+/// `migrate-guide --help`, naming the registry's backends.
+fn migrate_guide_help() -> String {
+    let names: Vec<&str> = BackendName::ALL.iter().map(|b| b.as_str()).collect();
+    format!(
+        "OLD is the spec of the running cluster, NEW the spec of the cluster on another backend \
+         that replaces it (its own name and address while both run): any two of {}. Both are \
+         validated, also against each other; NEW's PostgreSQL major must not be older than OLD's. \
+         Nothing is written.\n\n\
+         Example:\n  pgrender migrate-guide kubernetes/specs/postgresql.yaml kubernetes/specs/postgresql-cnpg.yaml > MIGRATION.md",
+        names.join(", ")
+    )
 }
 
 /// Parse the process arguments and run; the exit code to return.

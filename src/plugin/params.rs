@@ -8,73 +8,37 @@ use std::path::PathBuf;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::backend::kit::parameter::{Collection, Parameter};
 use crate::error::Error;
 use crate::judge::overrides::Override;
 use crate::spec::ClusterSpec;
 
-/// How a parameter is written in the Application.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Collection {
-    String,
-    Array,
-    Map,
-}
+/// The plugin's own parameters: which specs, before every backend's, and
+/// any single-valued field by path, after them.
+const FIRST: [Parameter; 1] = [Parameter {
+    name: "specs",
+    title: "Specs to render",
+    tooltip: "Spec files to render, relative to the application path; empty renders every spec found there.",
+    collection: Collection::Array,
+    env: Some("PGRENDER_SPECS"),
+    field: None,
+}];
+const LAST: [Parameter; 1] = [Parameter {
+    name: "overrides",
+    title: "Spec overrides",
+    tooltip: "Any single-valued spec field by its path, e.g. spec.postgres.instances: \"3\". Validated like the spec file.",
+    collection: Collection::Map,
+    env: None,
+    field: None,
+}];
 
-/// One parameter the plugin accepts.
-#[derive(Debug)]
-pub(crate) struct Parameter {
-    pub name: &'static str,
-    pub title: &'static str,
-    pub tooltip: &'static str,
-    pub collection: Collection,
-    /// `plugin.env` name (ArgoCD prefixes it with `ARGOCD_ENV_`).
-    pub env: Option<&'static str>,
-    /// The spec field a string parameter sets.
-    pub field: Option<&'static str>,
+/// Every parameter the plugin accepts, in the order ArgoCD shows them.
+fn parameters() -> impl Iterator<Item = &'static Parameter> {
+    FIRST
+        .iter()
+        .chain(crate::backend::plugin_parameters())
+        .chain(LAST.iter())
 }
-
-pub(crate) const PARAMETERS: [Parameter; 5] = [
-    Parameter {
-        name: "specs",
-        title: "Specs to render",
-        tooltip: "Spec files to render, relative to the application path; empty renders every spec found there.",
-        collection: Collection::Array,
-        env: Some("PGRENDER_SPECS"),
-        field: None,
-    },
-    Parameter {
-        name: "chart-version",
-        title: "Chart version",
-        tooltip: "Overrides spec.bitnami.chart.targetRevision (e.g. 12.8.2).",
-        collection: Collection::String,
-        env: Some("PGRENDER_CHART_VERSION"),
-        field: Some("spec.bitnami.chart.targetRevision"),
-    },
-    Parameter {
-        name: "image-registry",
-        title: "Image registry",
-        tooltip: "Overrides spec.bitnami.images.registry, e.g. a local mirror such as registry.lan:5000.",
-        collection: Collection::String,
-        env: Some("PGRENDER_IMAGE_REGISTRY"),
-        field: Some("spec.bitnami.images.registry"),
-    },
-    Parameter {
-        name: "image-namespace",
-        title: "Image namespace",
-        tooltip: "Overrides spec.bitnami.images.namespace (bitnamilegacy is frozen: no security updates).",
-        collection: Collection::String,
-        env: Some("PGRENDER_IMAGE_NAMESPACE"),
-        field: Some("spec.bitnami.images.namespace"),
-    },
-    Parameter {
-        name: "overrides",
-        title: "Spec overrides",
-        tooltip: "Any single-valued spec field by its path, e.g. spec.postgres.instances: \"3\". Validated like the spec file.",
-        collection: Collection::Map,
-        env: None,
-        field: None,
-    },
-];
 
 /// What the plugin was told to do.
 #[derive(Debug, Default, Clone)]
@@ -126,7 +90,7 @@ impl PluginSettings {
             let Some(name) = key.strip_prefix("ARGOCD_ENV_") else {
                 continue;
             };
-            let Some(param) = PARAMETERS.iter().find(|p| p.env == Some(name)) else {
+            let Some(param) = parameters().find(|p| p.env == Some(name)) else {
                 unknown.push(key.clone());
                 continue;
             };
@@ -146,8 +110,7 @@ impl PluginSettings {
             }
         }
         if !unknown.is_empty() {
-            let known: Vec<String> = PARAMETERS
-                .iter()
+            let known: Vec<String> = parameters()
                 .filter_map(|p| p.env)
                 .map(|e| format!("ARGOCD_ENV_{e}"))
                 .collect();
@@ -172,11 +135,11 @@ impl PluginSettings {
         })?;
         let unknown: Vec<&str> = raw
             .iter()
-            .filter(|r| !PARAMETERS.iter().any(|p| p.name == r.name))
+            .filter(|r| !parameters().any(|p| p.name == r.name))
             .map(|r| r.name.as_str())
             .collect();
         if !unknown.is_empty() {
-            let known: Vec<&str> = PARAMETERS.iter().map(|p| p.name).collect();
+            let known: Vec<&str> = parameters().map(|p| p.name).collect();
             return Err(Error::PluginSettings(format!(
                 "unknown plugin parameter(s): {}; pgrender takes {}",
                 unknown.join(", "),
@@ -184,8 +147,7 @@ impl PluginSettings {
             )));
         }
         for r in raw {
-            let param = PARAMETERS
-                .iter()
+            let param = parameters()
                 .find(|p| p.name == r.name)
                 .expect("checked above");
             let origin = format!("parameter `{}`", param.name);
@@ -271,18 +233,22 @@ fn parse_kube_version(text: &str) -> Result<(u32, u32), Error> {
 /// The parameter announcements ArgoCD shows in its UI (`parameters.dynamic`).
 /// Defaults are those of the reference spec; ArgoCD never sends them back.
 pub(crate) fn announcements() -> Value {
-    let defaults = ClusterSpec::default();
-    let default_of = |field: Option<&str>| match field {
-        Some("spec.bitnami.chart.targetRevision") => {
-            defaults.bitnami.chart.target_revision.to_string()
+    // The reference spec's value of a parameter's field, from its JSON.
+    let defaults = serde_json::to_value(ClusterSpec::default()).expect("the spec serializes");
+    let default_of = |field: Option<&str>| -> String {
+        let pointer = field
+            .and_then(|f| f.strip_prefix("spec."))
+            .map(|path| format!("/{}", path.replace('.', "/")))
+            .unwrap_or_default();
+        match defaults.pointer(&pointer) {
+            _ if field.is_none() => String::new(),
+            Some(Value::String(text)) => text.clone(),
+            Some(other) => other.to_string(),
+            None => String::new(),
         }
-        Some("spec.bitnami.images.registry") => defaults.bitnami.images.registry.clone(),
-        Some("spec.bitnami.images.namespace") => defaults.bitnami.images.namespace.clone(),
-        _ => String::new(),
     };
     Value::Array(
-        PARAMETERS
-            .iter()
+        parameters()
             .map(|p| {
                 let mut entry = json!({ "name": p.name, "title": p.title, "tooltip": p.tooltip });
                 let map = entry.as_object_mut().expect("object literal");

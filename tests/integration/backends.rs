@@ -84,7 +84,7 @@ fn the_operator_application_comes_first_and_uses_server_side_apply() {
     assert_eq!(app["spec"]["source"]["chart"], "cloudnative-pg");
     assert_eq!(
         app["spec"]["source"]["targetRevision"],
-        pgrender::DEFAULT_OPERATOR_CHART
+        pgrender::upstream_facts::DEFAULT_OPERATOR_CHART
     );
     let options: Vec<&str> = app["spec"]["syncPolicy"]["syncOptions"]
         .as_array()
@@ -222,37 +222,31 @@ fn migrate_guide_refuses_what_cannot_work() {
     }
 }
 
-/// Every pair of backends has a guide, written from both sides' facts: a
-/// backend whose operator makes the password reads it from its Secret, the
-/// others ask for it; the old side's own database is left out.
+/// Every pair of the registry's backends has a guide, written from both
+/// sides' facts: a backend whose operator makes the password reads it from
+/// its Secret, the others ask for it; the old side's own database is left
+/// out.
 #[test]
 fn migrate_guide_covers_every_pair_of_backends() {
     let ws = Workspace::empty();
-    let spec = |name: &str, backend: &str, ip: u8| {
+    let spec = |name: &str, backend: &str, ip: usize| {
         format!(
             "apiVersion: pgrender.dev/v1alpha1\nkind: PostgresCluster\nmetadata:\n  name: {name}\nspec:\n  backend: {backend}\n  namespace: {name}\n  network:\n    loadBalancerIP: 192.168.10.{ip}\n    addressPool:\n      name: {name}-pool\n      addresses: [192.168.10.{ip}/32]\n"
         )
     };
-    let backends = [
-        (
-            "bitnami",
-            "bitnami-postgresql-ha",
-            100,
-            "Bitnami postgresql-ha",
-        ),
-        ("cnpg", "cloudnative-pg", 110, "CloudNativePG"),
-        (
-            "zalando",
-            "zalando-postgres-operator",
-            120,
-            "Zalando postgres-operator",
-        ),
-    ];
-    for (name, backend, ip, _) in backends {
-        ws.write(&format!("{name}/{name}.yaml"), &spec(name, backend, ip));
+    let mut backends = Vec::new();
+    for (i, backend) in pgrender::BackendName::ALL.iter().enumerate() {
+        let name = format!("b{i}");
+        ws.write(
+            &format!("{name}/{name}.yaml"),
+            &spec(&name, backend.as_str(), 100 + 10 * i),
+        );
+        let loaded = pgrender::load_specs(&ws.path().join(&name)).expect("a valid spec");
+        let valid = &loaded.specs[0];
+        backends.push((name, valid.backend.facts(&valid.cluster)));
     }
-    for (old, _, _, old_title) in backends {
-        for (new, _, _, new_title) in backends {
+    for (old, old_facts) in &backends {
+        for (new, new_facts) in &backends {
             if old == new {
                 continue;
             }
@@ -266,29 +260,40 @@ fn migrate_guide_covers_every_pair_of_backends() {
             let at = format!("{old} -> {new}");
             assert!(
                 guide.starts_with(&format!(
-                    "# Moving `{old}` ({old_title}) to `{new}` ({new_title})"
+                    "# Moving `{old}` ({}) to `{new}` ({})",
+                    old_facts.title, new_facts.title
                 )),
                 "{at}:\n{guide}"
             );
-            let reads_secret = |side: &str, var: &str| {
+            let reads_secret = |side: &str, facts: &pgrender::ClusterFacts, var: &str| {
                 guide.contains(&format!(
-                    "{var}=$(kubectl -n {side} get secret postgres.pg-{side}.credentials.postgresql.acid.zalan.do"
+                    "{var}=$(kubectl -n {side} get secret {}",
+                    facts.password_secret
                 ))
             };
-            assert_eq!(reads_secret(old, "OLD_PW"), old == "zalando", "{at}");
-            assert_eq!(reads_secret(new, "NEW_PW"), new == "zalando", "{at}");
             assert_eq!(
-                guide.contains("--exclude-database=repmgr"),
-                old == "bitnami",
+                reads_secret(old, old_facts, "OLD_PW"),
+                old_facts.credentials_by_operator,
                 "{at}"
             );
             assert_eq!(
+                reads_secret(new, new_facts, "NEW_PW"),
+                new_facts.credentials_by_operator,
+                "{at}"
+            );
+            if let Some(own) = old_facts.internal_database {
+                assert!(guide.contains(&format!("--exclude-database={own}")), "{at}");
+            }
+            assert_eq!(
                 guide.contains("create secret generic"),
-                new != "zalando",
+                !new_facts.credentials_by_operator,
                 "{at}: a Secret to create only where the operator does not make one"
             );
         }
     }
+    // The facts the guide is checked against differ somewhere.
+    assert!(backends.iter().any(|(_, f)| f.credentials_by_operator));
+    assert!(backends.iter().any(|(_, f)| f.internal_database.is_some()));
 }
 
 /// Rust sources below `dir`, recursively.
@@ -303,24 +308,87 @@ fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
+/// The value of `const NAME: &str = "…"` in `source`.
+fn string_constant(source: &str, name: &str) -> String {
+    let at = source
+        .find(&format!("const {name}: &str = \""))
+        .unwrap_or_else(|| panic!("{name}"));
+    let rest = &source[at..];
+    let start = rest.find('"').expect("quote") + 1;
+    rest[start..start + rest[start..].find('"').expect("quote")].to_string()
+}
+
+/// Every backend the registry lists (`src/backend/name.rs`), by its
+/// folder, with the marks its code leaves: its name, its variant, its
+/// section of the spec (as a path, a pointer and a Rust field), its module
+/// and its templates' folder.
+fn backend_marks() -> Vec<(String, Vec<String>)> {
+    let root = repo_root().join("src/backend");
+    let list = std::fs::read_to_string(root.join("name.rs")).expect("name.rs");
+    let call = &list[list.find("backend_names! {").expect("the list")..];
+    let mut found = Vec::new();
+    for line in call.lines().skip(1).take_while(|l| !l.starts_with('}')) {
+        let Some((variant, path)) = line.trim().trim_end_matches(',').split_once(" => ") else {
+            continue;
+        };
+        let folder = path
+            .trim_start_matches("crate::backend::")
+            .trim_end_matches("::options")
+            .to_string();
+        let options =
+            std::fs::read_to_string(root.join(&folder).join("options.rs")).expect("options.rs");
+        let (name, key) = (
+            string_constant(&options, "NAME"),
+            string_constant(&options, "OPTIONS_KEY"),
+        );
+        let field: String = key
+            .chars()
+            .flat_map(|c| {
+                if c.is_ascii_uppercase() {
+                    vec!['_', c.to_ascii_lowercase()]
+                } else {
+                    vec![c]
+                }
+            })
+            .collect();
+        let declaration =
+            std::fs::read_to_string(root.join(&folder).join("mod.rs")).expect("mod.rs");
+        let templates = declaration
+            .split("embedded![")
+            .nth(1)
+            .and_then(|list| list.split('"').nth(1))
+            .and_then(|first| first.split_once('/'))
+            .map(|(dir, _)| dir.to_string())
+            .expect("the backend's templates");
+        let marks = vec![
+            format!("\"{name}\""),
+            format!("BackendName::{variant}"),
+            format!("spec.{key}"),
+            format!("/spec/{key}"),
+            format!(".{field}."),
+            format!("backend::{folder}"),
+            format!("\"{templates}/"),
+        ];
+        found.push((folder, marks));
+    }
+    found
+}
+
 #[test]
-fn only_the_backend_module_branches_on_the_backend() {
-    // Allowed: the backends themselves, the spec that defines the enum, and
-    // the migration guide, which is by definition about two named backends.
-    // The version table names both backends' products and sources.
+fn only_a_backend_s_folder_and_the_registry_name_the_backend() {
+    // Allowed beside each backend's own folder: the registry, the list of
+    // names, and the spec's field for its options section.
     let allowed = [
-        "src/backend/",
-        "src/spec.rs",
-        "src/migrate.rs",
-        "src/versions.rs",
+        "src/backend/mod.rs",
+        "src/backend/name.rs",
+        "src/spec/mod.rs",
     ];
-    let markers = [
-        "BitnamiPostgresqlHa",
-        "CloudnativePg",
-        "\"bitnami/",
-        "\"cloudnative-pg/",
-        "Backend::",
-    ];
+    let backends = backend_marks();
+    assert_eq!(
+        backends.len(),
+        pgrender::BackendName::ALL.len(),
+        "every backend of the registry is guarded"
+    );
     let mut files = Vec::new();
     sources(&repo_root().join("src"), &mut files);
     let mut offenders = Vec::new();
@@ -330,21 +398,52 @@ fn only_the_backend_module_branches_on_the_backend() {
             .expect("in repo")
             .to_string_lossy()
             .replace('\\', "/");
-        if allowed.iter().any(|a| rel.starts_with(a)) {
+        if allowed.contains(&rel.as_str()) {
             continue;
         }
         let text = std::fs::read_to_string(&file).expect("read");
-        for (i, line) in text.lines().enumerate() {
-            if markers.iter().any(|m| line.contains(m)) {
-                offenders.push(format!("{rel}:{}: {}", i + 1, line.trim()));
+        // Code only: tests and comments may name any backend.
+        let code = text
+            .find("#[cfg(test)]")
+            .map_or(text.as_str(), |cut| &text[..cut]);
+        for (folder, marks) in &backends {
+            if rel.starts_with(&format!("src/backend/{folder}/")) {
+                continue;
+            }
+            for (i, line) in code.lines().enumerate() {
+                let line = line.split("//").next().unwrap_or_default();
+                if let Some(mark) = marks.iter().find(|m| line.contains(m.as_str())) {
+                    offenders.push(format!("{rel}:{}: {mark}: {}", i + 1, line.trim()));
+                }
             }
         }
     }
     assert!(
         offenders.is_empty(),
-        "backend-specific code outside src/backend/:\n{}",
+        "backend-specific code outside its folder and the registry:\n{}",
         offenders.join("\n")
     );
+}
+
+/// The guard reads every backend's marks from its own files.
+#[test]
+fn the_guard_knows_every_backend_s_marks() {
+    for (folder, marks) in backend_marks() {
+        let dir = repo_root().join("src/backend").join(&folder);
+        let own: String = ["options.rs", "mod.rs"]
+            .iter()
+            .map(|f| std::fs::read_to_string(dir.join(f)).expect("source"))
+            .collect();
+        assert!(own.contains(&marks[0]), "{folder}: its name {}", marks[0]);
+        assert!(
+            repo_root()
+                .join("templates")
+                .join(marks[6].trim_start_matches('"').trim_end_matches('/'))
+                .is_dir(),
+            "{folder}: its templates {}",
+            marks[6]
+        );
+    }
 }
 
 /// Identifiers of a PromQL expression that name a metric: followed by `{`
@@ -375,7 +474,7 @@ fn metric_names(expr: &str) -> Vec<String> {
 
 #[test]
 fn every_alert_names_only_metrics_its_backends_exporter_exports() {
-    use pgrender::{CLOUDNATIVE_PG_METRICS, POSTGRES_EXPORTER_METRICS};
+    use pgrender::upstream_facts::{CLOUDNATIVE_PG_METRICS, POSTGRES_EXPORTER_METRICS};
     let mut seen = BTreeSet::new();
     let golden = repo_root().join("tests/golden");
     for case in std::fs::read_dir(&golden).expect("golden") {

@@ -357,6 +357,12 @@ fn patroni_applies_settings_and_a_rotation_as_pgrender_says() {
         "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('before the rotation')",
     );
 
+    // Patroni settles a new replica's settings after it first streams
+    // (a restart may be pending for a moment): start from a settled cluster.
+    wait_until("no restart is pending", || {
+        !primary.pending_restart() && !replica.pending_restart()
+    });
+
     // A setting PostgreSQL reloads: applied everywhere, no restart pending.
     let config = format!("http://127.0.0.1:{}/config", primary.api);
     http(
@@ -369,7 +375,12 @@ fn patroni_applies_settings_and_a_rotation_as_pgrender_says() {
         wait_until("work_mem reloads", || {
             member.sql(&bin, "SHOW work_mem") == "8MB"
         });
-        assert!(!member.pending_restart(), "{}", member.name);
+        assert!(
+            !member.pending_restart(),
+            "{}: {:?}",
+            member.name,
+            member.state()
+        );
     }
     // One read at start: pending until each member restarts.
     http(

@@ -72,8 +72,7 @@ fn quantity(units: &'static [&'static str]) -> impl Strategy<Value = String> {
 prop_compose! {
     fn valid_spec()(
         name in "[a-z][a-z0-9-]{0,20}[a-z0-9]",
-        cnpg in any::<bool>(),
-        zalando in any::<bool>(),
+        backend in prop::sample::select(pgrender::BackendName::ALL),
         instances in 1u32..=9,
         sync in any::<bool>(),
         version in prop::sample::select(vec!["15", "16"]),
@@ -106,7 +105,8 @@ prop_compose! {
             "storage": {"size": storage},
             "network": {
                 "loadBalancerIP": ip,
-                "port": if cnpg || zalando { 5432 } else { port },
+                // The default backend serves any port; the operators own theirs.
+                "port": if backend == pgrender::BackendName::default() { port } else { 5432 },
                 "addressPool": {"name": format!("{name}-pool"), "addresses": addresses, "l2Advertisement": l2},
                 "allowedClients": clients,
             },
@@ -118,11 +118,8 @@ prop_compose! {
                        "storage": if nfs { json!({"nfs": {"server": "nas.lan", "path": "/exports/pg"}}) } else { json!({"size": "10Gi"}) }},
             "argocd": {"syncPolicy": {"automated": automated}},
         });
-        if cnpg {
-            spec["backend"] = json!("cloudnative-pg");
-        } else if zalando {
-            spec["backend"] = json!("zalando-postgres-operator");
-        } else if git {
+        spec["backend"] = json!(backend.as_str());
+        if git {
             spec["argocd"]["gitRepoURL"] = json!("https://git.lan/homelab/gitops.git");
         }
         json!({"apiVersion": "pgrender.dev/v1alpha1", "kind": "PostgresCluster", "metadata": {"name": name}, "spec": spec})

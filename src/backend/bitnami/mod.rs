@@ -11,6 +11,7 @@ pub(crate) mod versions;
 
 use crate::backend::kit::facts::ClusterFacts;
 use crate::backend::kit::footprint::{Change, Footprint};
+use crate::backend::kit::parameter::{Collection, Parameter};
 use crate::backend::kit::run_options::RenderOptions;
 use crate::backend::kit::templates::{Renderer, Template};
 use crate::backend::kit::{
@@ -37,6 +38,35 @@ pub const RESERVED_ROLES: ReservedRoles = ReservedRoles {
     why: "the chart creates for itself",
 };
 
+/// The plugin's parameters for the chart: its version and where its
+/// images come from (a mirror).
+const PLUGIN_PARAMETERS: [Parameter; 3] = [
+    Parameter {
+        name: "chart-version",
+        title: "Chart version",
+        tooltip: "Overrides spec.bitnami.chart.targetRevision (e.g. 12.8.2).",
+        collection: Collection::String,
+        env: Some("PGRENDER_CHART_VERSION"),
+        field: Some("spec.bitnami.chart.targetRevision"),
+    },
+    Parameter {
+        name: "image-registry",
+        title: "Image registry",
+        tooltip: "Overrides spec.bitnami.images.registry, e.g. a local mirror such as registry.lan:5000.",
+        collection: Collection::String,
+        env: Some("PGRENDER_IMAGE_REGISTRY"),
+        field: Some("spec.bitnami.images.registry"),
+    },
+    Parameter {
+        name: "image-namespace",
+        title: "Image namespace",
+        tooltip: "Overrides spec.bitnami.images.namespace (bitnamilegacy is frozen: no security updates).",
+        collection: Collection::String,
+        env: Some("PGRENDER_IMAGE_NAMESPACE"),
+        field: Some("spec.bitnami.images.namespace"),
+    },
+];
+
 impl Backend for Bitnami {
     fn templates(&self) -> &'static [Template] {
         &TEMPLATES
@@ -44,6 +74,10 @@ impl Backend for Bitnami {
 
     fn reserved_roles(&self) -> &'static ReservedRoles {
         &RESERVED_ROLES
+    }
+
+    fn plugin_parameters(&self) -> &'static [Parameter] {
+        &PLUGIN_PARAMETERS
     }
 
     fn majors(&self, cluster: &PostgresCluster) -> Majors {

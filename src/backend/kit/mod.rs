@@ -5,6 +5,7 @@
 
 pub(crate) mod facts;
 pub(crate) mod footprint;
+pub(crate) mod parameter;
 pub(crate) mod run_options;
 pub(crate) mod templates;
 pub(crate) mod versions;
@@ -87,6 +88,10 @@ pub trait Backend: Sync + std::fmt::Debug {
     /// Roles the backend keeps for itself: a spec's application role of
     /// such a name is refused.
     fn reserved_roles(&self) -> &'static ReservedRoles;
+    /// Parameters the ArgoCD plugin takes for this backend's options.
+    fn plugin_parameters(&self) -> &'static [parameter::Parameter] {
+        &[]
+    }
     /// Why `spec.postgres.parameters` may not set `name` on this backend,
     /// when the backend (its operator) owns that setting.
     fn parameter_owner(&self, _name: &str) -> Option<String> {
