@@ -89,9 +89,16 @@ fn report_error(
                 }
             }
         }
+        _ => report.at_value(&pointer, message(error)),
+    }
+}
+
+/// What a schema error says about a value, in pgrender's words.
+fn message(error: &ValidationError<'_>) -> String {
+    match error.kind() {
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or("?");
-            report.at_value(&pointer, format!("missing required field `{name}`"));
+            format!("missing required field `{name}`")
         }
         ValidationErrorKind::Type { kind } => {
             let expected = type_names(kind);
@@ -101,41 +108,30 @@ fn report_error(
                     " (write true or false; YAML 1.1 words like yes/on are strings here)",
                 );
             }
-            report.at_value(&pointer, message);
+            message
         }
-        ValidationErrorKind::Constant { expected_value } => {
-            report.at_value(&pointer, format!("must be {expected_value}"));
-        }
+        ValidationErrorKind::Constant { expected_value } => format!("must be {expected_value}"),
         ValidationErrorKind::Enum { options } => {
-            report.at_value(
-                &pointer,
-                format!("must be one of {}", list_options(options)),
-            );
+            format!("must be one of {}", list_options(options))
         }
         ValidationErrorKind::Minimum { limit } => {
-            report.at_value(
-                &pointer,
-                format!("must be at least {limit}, found {}", error.instance()),
-            );
+            format!("must be at least {limit}, found {}", error.instance())
         }
         ValidationErrorKind::Maximum { limit } => {
-            report.at_value(
-                &pointer,
-                format!("must be at most {limit}, found {}", error.instance()),
-            );
+            format!("must be at most {limit}, found {}", error.instance())
         }
         ValidationErrorKind::MinLength { limit } => {
-            report.at_value(&pointer, format!("must have at least {limit} character(s)"));
+            format!("must have at least {limit} character(s)")
         }
         ValidationErrorKind::MaxLength { limit } => {
-            report.at_value(&pointer, format!("must have at most {limit} characters"));
+            format!("must have at most {limit} characters")
         }
         ValidationErrorKind::MinItems { limit } => {
-            report.at_value(&pointer, format!("must list at least {limit} item(s)"));
+            format!("must list at least {limit} item(s)")
         }
         // Rare shapes: jsonschema's own wording, with the value masked
         // because we cannot know it is harmless to print.
-        _ => report.at_value(&pointer, error.masked().to_string()),
+        _ => error.masked().to_string(),
     }
 }
 

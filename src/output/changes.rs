@@ -120,6 +120,30 @@ fn compare(name: &str, old: &Footprint, new: &Footprint) -> Vec<Change> {
             .step("pgrender migrate-guide OLD NEW prints the move for those two specs: dump, restore, switch the address, remove the old spec"),
         ];
     }
+    changes.extend(moves(old, new, &backup));
+    if old.backup != new.backup
+        && let (Some(o), Some(n)) = (&old.backup, &new.backup)
+    {
+        changes.push(backup_change(name, ns, o, n));
+    }
+    if let Some(backend) = backend::of_footprint(new) {
+        changes.extend(backend.change_rules(name, old, new));
+    }
+    if changes.is_empty() {
+        changes.push(Change::new(
+            Impact::Safe,
+            "configuration only: no pod restarts",
+        ));
+    }
+    changes.sort_by_key(|c| std::cmp::Reverse(c.impact));
+    one_backup_per_report(&backup, &mut changes);
+    changes
+}
+
+/// What every backend's cluster does when it moves: to another namespace,
+/// another Application, an older major, another address.
+fn moves(old: &Footprint, new: &Footprint, backup: &BackupBeforeChange) -> Vec<Change> {
+    let mut changes = Vec::new();
     if old.namespace != new.namespace {
         changes.push(
             Change::new(
@@ -129,7 +153,7 @@ fn compare(name: &str, old: &Footprint, new: &Footprint) -> Vec<Change> {
                     old.namespace, new.namespace, old.namespace, new.namespace
                 ),
             )
-            .back_up(&backup)
+            .back_up(backup)
             .step("move instead: a second spec for the new namespace, then pgrender migrate-guide OLD NEW"),
         );
     }
@@ -141,7 +165,7 @@ fn compare(name: &str, old: &Footprint, new: &Footprint) -> Vec<Change> {
                 Impact::DestroysData,
                 format!("ArgoCD Application {o} -> {n}: {o} leaves the folder, prune deletes it and its finalizer uninstalls the running release"),
             )
-            .back_up(&backup)
+            .back_up(backup)
             .step("keep spec.argocd.applicationName; to rename anyway, first remove the finalizer from the old Application (kubectl -n argocd patch application <old> --type=json -p '[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]') so that pruning it leaves the release running"),
         );
     }
@@ -178,22 +202,6 @@ fn compare(name: &str, old: &Footprint, new: &Footprint) -> Vec<Change> {
             )),
         );
     }
-    if old.backup != new.backup
-        && let (Some(o), Some(n)) = (&old.backup, &new.backup)
-    {
-        changes.push(backup_change(name, ns, o, n));
-    }
-    if let Some(backend) = backend::of_footprint(new) {
-        changes.extend(backend.change_rules(name, old, new));
-    }
-    if changes.is_empty() {
-        changes.push(Change::new(
-            Impact::Safe,
-            "configuration only: no pod restarts",
-        ));
-    }
-    changes.sort_by_key(|c| std::cmp::Reverse(c.impact));
-    one_backup_per_report(&backup, &mut changes);
     changes
 }
 

@@ -1,6 +1,11 @@
-//! The alerts of the PrometheusRule, built from the spec and what the
-//! backend says about its pods. Each uses a metric the components really
-//! expose: the backend's exporter (names from [`crate::versions`]), kubelet
+//! The alerts of the PrometheusRule and their runbook sections, built from
+//! the spec and what the backend says about its pods. Each alert is one
+//! record in [`RULES`]: when the cluster has it, its expression with the
+//! spec's thresholds, severity, texts and what to do when it fires, so
+//! adding an alert touches this file only.
+//!
+//! Each uses a metric the components really expose: the backend's exporter
+//! (its names in `ClusterFacts::metrics`), kubelet
 //! (`kubelet_volume_stats_*`, only for storage classes that report it) and
 //! kube-state-metrics (`kube_cronjob_status_last_successful_time`, and
 //! `kube_job_status_failed` with `kube_job_created` for the newest drill;
@@ -9,7 +14,7 @@
 use serde::Serialize;
 
 use crate::backend::kit::facts::ClusterFacts;
-use crate::spec::PostgresCluster;
+use crate::spec::{ClusterSpec, PostgresCluster};
 
 /// Metrics of Kubernetes components the alerts use, besides the exporter's.
 pub const KUBERNETES_METRICS: [&str; 5] = [
@@ -25,11 +30,12 @@ pub const KUBERNETES_METRICS: [&str; 5] = [
 /// (rancher/local-path-provisioner#44).
 const HOST_PATH_CLASS: &str = "local-path";
 
+/// One alert of one cluster, as the PrometheusRule and the runbook write it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub(crate) struct Alert {
     pub name: &'static str,
     /// Anchor of the runbook section in the generated README.
-    pub anchor: &'static str,
+    pub anchor: String,
     pub expr: String,
     /// How long the condition must hold (`for:` in the rule).
     pub duration: &'static str,
@@ -37,187 +43,380 @@ pub(crate) struct Alert {
     pub summary: String,
     pub description: String,
     pub runbook_url: String,
+    /// The runbook section's advice: what to look at, what to do.
+    pub runbook: String,
 }
 
-/// Every alert for `cluster`; PostgreSQL-level ones only when the exporter runs.
-pub(crate) fn alerts(cluster: &PostgresCluster, facts: &ClusterFacts) -> Vec<Alert> {
-    let spec = &cluster.spec;
-    let name = &cluster.metadata.name;
-    let ns = &spec.namespace.0;
-    let limits = &spec.monitoring.alerts;
-    let pods = format!(r#"namespace="{ns}", pod=~"{}""#, facts.server_pod_regex);
-    let runbook = |anchor: &str| {
-        let path = format!("kubernetes/applications/{name}/README.md#{anchor}");
-        match &spec.monitoring.runbook_base_url {
-            Some(base) => format!("{}/{path}", base.trim_end_matches('/')),
-            None => path,
-        }
-    };
-    let connection_limit = spec.postgres.max_connections * 8 / 10;
-    let mut out = Vec::new();
-    if spec.monitoring.exporter {
-        out.push(Alert {
-            name: "PostgresInstanceDown",
-            anchor: "alert-postgresinstancedown",
-            expr: format!("{}{{{pods}}} == 0", facts.metrics.up),
-            duration: "1m",
-            severity: "critical",
-            summary: format!("PostgreSQL instance {{{{ $labels.pod }}}} of {name} is down"),
-            description: "The exporter cannot reach the PostgreSQL server in this pod.".into(),
-            runbook_url: runbook("alert-postgresinstancedown"),
-        });
-        out.push(Alert {
-            name: "PostgresReplicationLag",
-            anchor: "alert-postgresreplicationlag",
-            expr: format!(
-                "max by (pod) ({}{{{pods}}}) > {}",
-                facts.metrics.replication_lag, limits.replication_lag_seconds
-            ),
-            duration: "2m",
-            severity: "warning",
-            summary: format!(
-                "Replica {{{{ $labels.pod }}}} of {name} lags more than {}s behind the primary",
-                limits.replication_lag_seconds
-            ),
-            description:
-                "The replica replays WAL too slowly; its readiness check fails until it catches up."
-                    .into(),
-            runbook_url: runbook("alert-postgresreplicationlag"),
-        });
-        out.push(Alert {
-            name: "PostgresTooManyConnections",
-            anchor: "alert-postgrestoomanyconnections",
-            expr: format!(
-                "sum by (pod) ({}{{{pods}}}) > {connection_limit}",
-                facts.metrics.connections
-            ),
-            duration: "5m",
-            severity: "warning",
-            summary: format!(
-                "{{{{ $labels.pod }}}} of {name} uses over 80% of max_connections ({})",
-                spec.postgres.max_connections
-            ),
-            description: "New connections will be refused once max_connections is reached.".into(),
-            runbook_url: runbook("alert-postgrestoomanyconnections"),
-        });
+/// What an alert's parts are made of: the cluster and its backend's facts.
+struct Inputs<'a> {
+    cluster: &'a PostgresCluster,
+    facts: &'a ClusterFacts,
+}
+
+impl Inputs<'_> {
+    fn name(&self) -> &str {
+        &self.cluster.metadata.name
     }
-    if spec.monitoring.exporter
-        && let Some(volume_bytes) = spec.storage.size.value().map(|q| q.value())
-    {
+
+    fn spec(&self) -> &ClusterSpec {
+        &self.cluster.spec
+    }
+
+    fn ns(&self) -> &str {
+        &self.cluster.spec.namespace.0
+    }
+
+    /// The PromQL selector of the server pods.
+    fn pods(&self) -> String {
+        format!(
+            r#"namespace="{}", pod=~"{}""#,
+            self.ns(),
+            self.facts.server_pod_regex
+        )
+    }
+
+    /// The data volume size the spec declares, in bytes.
+    fn volume_bytes(&self) -> Option<f64> {
+        self.spec().storage.size.value().map(|q| q.value())
+    }
+
+    /// The claims whose class reports kubelet volume stats (`|`-joined).
+    fn reporting_claims(&self) -> Vec<String> {
+        let spec = self.spec();
+        let mut claims = Vec::new();
+        if spec.storage.storage_class != HOST_PATH_CLASS {
+            claims.push(self.facts.data_claim_regex.clone());
+        }
+        let backup = &spec.backup.storage;
+        if backup.nfs.is_none() && backup.storage_class != HOST_PATH_CLASS {
+            claims.push(format!("{}-backups", self.name()));
+        }
+        claims
+    }
+
+    /// The newest drill Jobs' selector.
+    fn drill_jobs(&self) -> String {
+        format!(
+            r#"namespace="{}", job_name=~"{}-restore-drill-.*""#,
+            self.ns(),
+            self.name()
+        )
+    }
+}
+
+/// One alert, whole: when a cluster has it, and each of its parts.
+struct Rule {
+    name: &'static str,
+    duration: &'static str,
+    severity: &'static str,
+    applies: fn(&Inputs<'_>) -> bool,
+    expr: fn(&Inputs<'_>) -> String,
+    summary: fn(&Inputs<'_>) -> String,
+    description: fn(&Inputs<'_>) -> String,
+    /// What to do when it fires: the runbook's section.
+    runbook: fn(&Inputs<'_>) -> String,
+}
+
+fn with_exporter(i: &Inputs<'_>) -> bool {
+    i.spec().monitoring.exporter
+}
+
+fn with_drill(i: &Inputs<'_>) -> bool {
+    i.spec().backup.drill.enabled
+}
+
+fn storage_advice(_: &Inputs<'_>) -> String {
+    "Free space (old WAL held by a stale replication slot, bloated tables), or grow the volume (below).".into()
+}
+
+/// Every alert, in the order the rule and the runbook list them.
+const RULES: [Rule; 8] = [
+    Rule {
+        name: "PostgresInstanceDown",
+        duration: "1m",
+        severity: "critical",
+        applies: with_exporter,
+        expr: |i| format!("{}{{{}}} == 0", i.facts.metrics.up, i.pods()),
+        summary: |i| {
+            format!(
+                "PostgreSQL instance {{{{ $labels.pod }}}} of {} is down",
+                i.name()
+            )
+        },
+        description: |_| "The exporter cannot reach the PostgreSQL server in this pod.".into(),
+        runbook: |i| {
+            format!(
+                "Check the pod (`kubectl -n {ns} describe pod <pod>`, `kubectl -n {ns} logs <pod> -c {}`).\n\
+                 A down primary is replaced by failover within about a minute; a pod that does not come back usually has a\n\
+                 full volume or a failing node.",
+                i.facts.server_container,
+                ns = i.ns()
+            )
+        },
+    },
+    Rule {
+        name: "PostgresReplicationLag",
+        duration: "2m",
+        severity: "warning",
+        applies: with_exporter,
+        expr: |i| {
+            format!(
+                "max by (pod) ({}{{{}}}) > {}",
+                i.facts.metrics.replication_lag,
+                i.pods(),
+                i.spec().monitoring.alerts.replication_lag_seconds
+            )
+        },
+        summary: |i| {
+            format!(
+                "Replica {{{{ $labels.pod }}}} of {} lags more than {}s behind the primary",
+                i.name(),
+                i.spec().monitoring.alerts.replication_lag_seconds
+            )
+        },
+        description: |_| {
+            "The replica replays WAL too slowly; its readiness check fails until it catches up."
+                .into()
+        },
+        runbook: |_| {
+            "Look for long-running queries on the replica, or a saturated network or disk. A replica that cannot catch\n\
+             up: delete its pod and data volume so it re-clones from the primary (see Replication and failover)."
+                .into()
+        },
+    },
+    Rule {
+        name: "PostgresTooManyConnections",
+        duration: "5m",
+        severity: "warning",
+        applies: with_exporter,
+        expr: |i| {
+            format!(
+                "sum by (pod) ({}{{{}}}) > {}",
+                i.facts.metrics.connections,
+                i.pods(),
+                i.spec().postgres.max_connections * 8 / 10
+            )
+        },
+        summary: |i| {
+            format!(
+                "{{{{ $labels.pod }}}} of {} uses over 80% of max_connections ({})",
+                i.name(),
+                i.spec().postgres.max_connections
+            )
+        },
+        description: |_| "New connections will be refused once max_connections is reached.".into(),
+        runbook: |i| {
+            format!(
+                "Find who holds them: `SELECT usename, application_name, count(*) FROM pg_stat_activity GROUP BY 1, 2 ORDER BY 3 DESC;`\n\
+                 Fix leaking clients, or raise `spec.postgres.maxConnections` (each connection costs memory of the\n\
+                 {} per pod).",
+                i.spec().resources.memory
+            )
+        },
+    },
+    Rule {
+        name: "PostgresStorageAlmostFull",
+        duration: "10m",
+        severity: "warning",
         // PostgreSQL's own account of what it stores: it works on every
         // storage class, host paths included.
-        let used = match facts.metrics.wal_size {
-            Some(wal) => format!(
-                r#"(sum by (pod) ({}{{{pods}}}) + sum by (pod) ({wal}{{{pods}, value="size"}}))"#,
-                facts.metrics.database_size
-            ),
-            None => format!("sum by (pod) ({}{{{pods}}})", facts.metrics.database_size),
-        };
-        let counted = if facts.metrics.wal_size.is_some() {
-            "databases and WAL"
-        } else {
-            "databases (WAL not counted, so the volume holds more)"
-        };
-        out.push(Alert {
-            name: "PostgresStorageAlmostFull",
-            anchor: "alert-postgresstoragealmostfull",
-            expr: format!(
-                "100 * {used} / {volume_bytes} > {}",
-                limits.storage_used_percent
-            ),
-            duration: "10m",
-            severity: "warning",
-            summary: format!(
-                "PostgreSQL in {{{{ $labels.pod }}}} of {name} fills over {}% of its {} volume",
-                limits.storage_used_percent, spec.storage.size
-            ),
-            description: format!(
+        applies: |i| with_exporter(i) && i.volume_bytes().is_some(),
+        expr: |i| {
+            let pods = i.pods();
+            let metrics = &i.facts.metrics;
+            let used = match metrics.wal_size {
+                Some(wal) => format!(
+                    r#"(sum by (pod) ({}{{{pods}}}) + sum by (pod) ({wal}{{{pods}, value="size"}}))"#,
+                    metrics.database_size
+                ),
+                None => format!("sum by (pod) ({}{{{pods}}})", metrics.database_size),
+            };
+            format!(
+                "100 * {used} / {} > {}",
+                i.volume_bytes().unwrap_or_default(),
+                i.spec().monitoring.alerts.storage_used_percent
+            )
+        },
+        summary: |i| {
+            format!(
+                "PostgreSQL in {{{{ $labels.pod }}}} of {} fills over {}% of its {} volume",
+                i.name(),
+                i.spec().monitoring.alerts.storage_used_percent,
+                i.spec().storage.size
+            )
+        },
+        description: |i| {
+            let counted = if i.facts.metrics.wal_size.is_some() {
+                "databases and WAL"
+            } else {
+                "databases (WAL not counted, so the volume holds more)"
+            };
+            format!(
                 "The {counted} of this instance, as PostgreSQL reports them, against the volume size the spec declares \
                  (spec.storage.size). A full data volume stops PostgreSQL."
-            ),
-            runbook_url: runbook("alert-postgresstoragealmostfull"),
-        });
-    }
-    let mut reporting_claims = Vec::new();
-    if spec.storage.storage_class != HOST_PATH_CLASS {
-        reporting_claims.push(facts.data_claim_regex.clone());
-    }
-    let backup = &spec.backup.storage;
-    if backup.nfs.is_none() && backup.storage_class != HOST_PATH_CLASS {
-        reporting_claims.push(format!("{name}-backups"));
-    }
-    if !reporting_claims.is_empty() {
-        let selector = format!(
-            r#"namespace="{ns}", persistentvolumeclaim=~"{}""#,
-            reporting_claims.join("|")
-        );
-        out.push(Alert {
-            name: "PostgresVolumeAlmostFull",
-            anchor: "alert-postgresvolumealmostfull",
-            expr: format!(
+            )
+        },
+        runbook: storage_advice,
+    },
+    Rule {
+        name: "PostgresVolumeAlmostFull",
+        duration: "10m",
+        severity: "warning",
+        applies: |i| !i.reporting_claims().is_empty(),
+        expr: |i| {
+            let selector = format!(
+                r#"namespace="{}", persistentvolumeclaim=~"{}""#,
+                i.ns(),
+                i.reporting_claims().join("|")
+            );
+            format!(
                 "100 * kubelet_volume_stats_used_bytes{{{selector}}} / kubelet_volume_stats_capacity_bytes{{{selector}}} > {}",
-                limits.storage_used_percent
-            ),
-            duration: "10m",
-            severity: "warning",
-            summary: format!(
-                "Volume {{{{ $labels.persistentvolumeclaim }}}} of {name} is over {}% full",
-                limits.storage_used_percent
-            ),
-            description: "The kubelet's volume stats (classes other than local-path report them). A full data volume \
-                stops PostgreSQL; a full backup volume stops backups."
-                .into(),
-            runbook_url: runbook("alert-postgresvolumealmostfull"),
-        });
-    }
-    out.push(Alert {
+                i.spec().monitoring.alerts.storage_used_percent
+            )
+        },
+        summary: |i| {
+            format!(
+                "Volume {{{{ $labels.persistentvolumeclaim }}}} of {} is over {}% full",
+                i.name(),
+                i.spec().monitoring.alerts.storage_used_percent
+            )
+        },
+        description: |_| {
+            "The kubelet's volume stats (classes other than local-path report them). A full data volume \
+             stops PostgreSQL; a full backup volume stops backups."
+                .into()
+        },
+        runbook: storage_advice,
+    },
+    Rule {
         name: "PostgresBackupTooOld",
-        anchor: "alert-postgresbackuptooold",
-        expr: format!(
-            r#"time() - kube_cronjob_status_last_successful_time{{namespace="{ns}", cronjob="{name}-backup"}} > {}"#,
-            u64::from(limits.backup_max_age_hours) * 3600
-        ),
         duration: "10m",
         severity: "critical",
-        summary: format!("The last successful backup of {name} is older than {}h", limits.backup_max_age_hours),
-        description: "The backup CronJob has not completed successfully in time (from kube-state-metrics).".into(),
-        runbook_url: runbook("alert-postgresbackuptooold"),
-    });
-    if spec.backup.drill.enabled {
-        let cronjob = format!("{name}-restore-drill");
-        let jobs = format!(r#"namespace="{ns}", job_name=~"{cronjob}-.*""#);
-        out.push(Alert {
-            name: "PostgresRestoreDrillFailed",
-            anchor: "alert-postgresrestoredrillfailed",
-            // Only the newest drill counts: a later pass clears an old failure.
-            expr: format!(
+        applies: |_| true,
+        expr: |i| {
+            format!(
+                r#"time() - kube_cronjob_status_last_successful_time{{namespace="{}", cronjob="{}-backup"}} > {}"#,
+                i.ns(),
+                i.name(),
+                u64::from(i.spec().monitoring.alerts.backup_max_age_hours) * 3600
+            )
+        },
+        summary: |i| {
+            format!(
+                "The last successful backup of {} is older than {}h",
+                i.name(),
+                i.spec().monitoring.alerts.backup_max_age_hours
+            )
+        },
+        description: |_| {
+            "The backup CronJob has not completed successfully in time (from kube-state-metrics)."
+                .into()
+        },
+        runbook: |i| {
+            format!(
+                "`kubectl -n {} get jobs -l app.kubernetes.io/component=backup` and the logs of the last failed job;\n\
+                 run one by hand (below) once the cause is fixed.",
+                i.ns()
+            )
+        },
+    },
+    Rule {
+        name: "PostgresRestoreDrillFailed",
+        duration: "0m",
+        severity: "critical",
+        applies: with_drill,
+        // Only the newest drill counts: a later pass clears an old failure.
+        expr: |i| {
+            let jobs = i.drill_jobs();
+            format!(
                 "max by (namespace, job_name) (kube_job_status_failed{{{jobs}}}) * on (namespace, job_name) (kube_job_created{{{jobs}}} == on (namespace) group_left () max by (namespace) (kube_job_created{{{jobs}}})) > 0"
-            ),
-            duration: "0m",
-            severity: "critical",
-            summary: format!("The newest restore drill of {name} failed: its backups may not restore"),
-            description: "The drill Job restores the newest dump set into a throwaway server and compares it with the set's manifest; its log names the set and what differed (from kube-state-metrics)."
-                .into(),
-            runbook_url: runbook("alert-postgresrestoredrillfailed"),
-        });
-        out.push(Alert {
-            name: "PostgresRestoreDrillTooOld",
-            anchor: "alert-postgresrestoredrilltooold",
-            expr: format!(
-                r#"time() - kube_cronjob_status_last_successful_time{{namespace="{ns}", cronjob="{cronjob}"}} > {}"#,
-                u64::from(limits.restore_drill_max_age_days) * 86400
-            ),
-            duration: "10m",
-            severity: "warning",
-            summary: format!(
-                "No restore drill of {name} has passed for {} days",
-                limits.restore_drill_max_age_days
-            ),
-            description: "The drill CronJob has not completed successfully in time (from kube-state-metrics).".into(),
-            runbook_url: runbook("alert-postgresrestoredrilltooold"),
-        });
-    }
-    out
+            )
+        },
+        summary: |i| {
+            format!(
+                "The newest restore drill of {} failed: its backups may not restore",
+                i.name()
+            )
+        },
+        description: |_| {
+            "The drill Job restores the newest dump set into a throwaway server and compares it with the set's manifest; its log names the set and what differed (from kube-state-metrics)."
+                .into()
+        },
+        runbook: |i| {
+            format!(
+                "The newest dump set did not restore as recorded: read the drill's log\n\
+                 (`kubectl -n {} logs job/<job>` of the newest `{}-restore-drill-*` Job); its last line names\n\
+                 the set and the cause (a dump cut off or damaged, the roles file missing, a table or row count that differs).\n\
+                 Run a backup and a drill now (Backups and restore, below); until a drill passes, treat that set as unusable.",
+                i.ns(),
+                i.name()
+            )
+        },
+    },
+    Rule {
+        name: "PostgresRestoreDrillTooOld",
+        duration: "10m",
+        severity: "warning",
+        applies: with_drill,
+        expr: |i| {
+            format!(
+                r#"time() - kube_cronjob_status_last_successful_time{{namespace="{}", cronjob="{}-restore-drill"}} > {}"#,
+                i.ns(),
+                i.name(),
+                u64::from(i.spec().monitoring.alerts.restore_drill_max_age_days) * 86400
+            )
+        },
+        summary: |i| {
+            format!(
+                "No restore drill of {} has passed for {} days",
+                i.name(),
+                i.spec().monitoring.alerts.restore_drill_max_age_days
+            )
+        },
+        description: |_| {
+            "The drill CronJob has not completed successfully in time (from kube-state-metrics)."
+                .into()
+        },
+        runbook: |i| {
+            format!(
+                "`kubectl -n {} get cronjob {}-restore-drill` and its newest Jobs: a drill that is suspended,\n\
+                 cannot be scheduled (the emptyDir needs room for the restored databases) or keeps failing. Run one now (below).",
+                i.ns(),
+                i.name()
+            )
+        },
+    },
+];
+
+/// Every alert `cluster` has; PostgreSQL-level ones only when the exporter runs.
+pub(crate) fn alerts(cluster: &PostgresCluster, facts: &ClusterFacts) -> Vec<Alert> {
+    let inputs = Inputs { cluster, facts };
+    RULES
+        .iter()
+        .filter(|rule| (rule.applies)(&inputs))
+        .map(|rule| {
+            let anchor = format!("alert-{}", rule.name.to_lowercase());
+            let path = format!(
+                "kubernetes/applications/{}/README.md#{anchor}",
+                inputs.name()
+            );
+            let runbook_url = match &cluster.spec.monitoring.runbook_base_url {
+                Some(base) => format!("{}/{path}", base.trim_end_matches('/')),
+                None => path,
+            };
+            Alert {
+                name: rule.name,
+                expr: (rule.expr)(&inputs),
+                duration: rule.duration,
+                severity: rule.severity,
+                summary: (rule.summary)(&inputs),
+                description: (rule.description)(&inputs),
+                runbook_url,
+                runbook: (rule.runbook)(&inputs),
+                anchor,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

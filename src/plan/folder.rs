@@ -136,28 +136,79 @@ fn base_context(
     }
 }
 
-/// Render one validated spec.
+/// Render one validated spec: the backend's own files, the shared ones,
+/// the firewall's module, then the runbook, which lists them; each file
+/// with its header, and the folder's CHECKSUMS.
 pub fn render_spec(
     spec: &ValidSpec,
     renderer: &Renderer,
     options: &RenderOptions,
 ) -> Result<Plan, minijinja::Error> {
     let cluster = &spec.cluster;
-    let backend = spec.backend;
-    let facts = backend.facts(cluster);
+    let facts = spec.backend.facts(cluster);
     let alerts = crate::plan::alerts::alerts(cluster, &facts);
     let base = base_context(cluster, &facts, &alerts, options);
     let backend::BackendOutput {
         mut files,
         readme_template,
         readme_context,
-    } = backend.render(cluster, &base, renderer, options)?;
+    } = spec.backend.render(cluster, &base, renderer, options)?;
     let shared = minijinja::context! {
         job_files => Serde(&JOB_FILES),
         ..base
     };
-    let monitoring = &cluster.spec.monitoring;
-    let shared_files = [
+    for (path, template) in shared_files(cluster, options) {
+        files.push(BackendFile {
+            path: path.into(),
+            content: renderer.render(template, &shared)?,
+        });
+    }
+    let module = crate::plan::opentofu::fortigate_module(cluster);
+    let firewall = module.as_ref().map(|module| {
+        minijinja::context! {
+            module => Serde(module),
+            ..shared.clone()
+        }
+    });
+    if let Some(context) = &firewall {
+        for (path, template) in crate::plan::opentofu::FILES {
+            files.push(BackendFile {
+                path: path.into(),
+                content: renderer.render(template, context)?,
+            });
+        }
+    }
+    if !options.plugin_stream {
+        // Rendered last: the runbook lists the folder's files as they are.
+        let readme_context = minijinja::context! {
+            // Its commands name the spec by its path in the repository.
+            spec_file => spec.source.repository_path.as_ref().unwrap_or(&spec.source.file_name),
+            bootstrap_manifests => bootstrap_manifests(files.iter().map(|f| f.path.as_str())),
+            ..readme_context
+        };
+        let mut readme = renderer.render(readme_template, &readme_context)?;
+        if let Some(context) = &firewall {
+            // The runbook's last section: the module's objects, as rendered.
+            readme.truncate(readme.trim_end_matches('\n').len());
+            readme.push('\n');
+            readme.push_str(&renderer.render("common/readme-firewall.md", context)?);
+        }
+        files.push(BackendFile {
+            path: "README.md".into(),
+            content: readme,
+        });
+    }
+    Ok(assemble(spec, files, options))
+}
+
+/// The files every backend's folder has, by output path and template,
+/// those this spec and run ask for.
+fn shared_files(
+    cluster: &PostgresCluster,
+    options: &RenderOptions,
+) -> impl Iterator<Item = (&'static str, &'static str)> {
+    let spec = &cluster.spec;
+    [
         ("namespace.yaml", "common/namespace.yaml", true),
         (
             "metallb/ip-address-pool.yaml",
@@ -170,72 +221,32 @@ pub fn render_spec(
         (
             "backup/restore-drill.yaml",
             "common/restore-drill.yaml",
-            cluster.spec.backup.drill.enabled,
+            spec.backup.drill.enabled,
         ),
         (
             "network-policy.yaml",
             "common/network-policy.yaml",
-            cluster.spec.network.has_policy(),
+            spec.network.has_policy(),
         ),
         (
             "monitoring/prometheus-rule.yaml",
             "common/prometheus-rule.yaml",
-            monitoring.prometheus_rule,
+            spec.monitoring.prometheus_rule,
         ),
         (
             backend::FOLDER_APPLICATION,
             "common/folder-application.yaml",
-            cluster.spec.argocd.git_repo_url.is_some() && !options.plugin_stream,
+            spec.argocd.git_repo_url.is_some() && !options.plugin_stream,
         ),
-    ];
-    for (path, template, wanted) in shared_files {
-        if wanted {
-            files.push(BackendFile {
-                path: path.into(),
-                content: renderer.render(template, &shared)?,
-            });
-        }
-    }
+    ]
+    .into_iter()
+    .filter(|(_, _, wanted)| *wanted)
+    .map(|(path, template, _)| (path, template))
+}
 
-    let module = crate::plan::opentofu::fortigate_module(cluster);
-    if let Some(module) = &module {
-        let context = minijinja::context! {
-            module => Serde(module),
-            ..shared.clone()
-        };
-        for (path, template) in crate::plan::opentofu::FILES {
-            files.push(BackendFile {
-                path: path.into(),
-                content: renderer.render(template, &context)?,
-            });
-        }
-    }
-
-    if !options.plugin_stream {
-        // Rendered last: the runbook lists the folder's files as they are.
-        let readme_context = minijinja::context! {
-            // Its commands name the spec by its path in the repository.
-            spec_file => spec.source.repository_path.as_ref().unwrap_or(&spec.source.file_name),
-            bootstrap_manifests => bootstrap_manifests(files.iter().map(|f| f.path.as_str())),
-            ..readme_context
-        };
-        let mut readme = renderer.render(readme_template, &readme_context)?;
-        if let Some(module) = &module {
-            // The runbook's last section: the module's objects, as rendered.
-            let context = minijinja::context! {
-                module => Serde(module),
-                ..shared.clone()
-            };
-            readme.truncate(readme.trim_end_matches('\n').len());
-            readme.push('\n');
-            readme.push_str(&renderer.render("common/readme-firewall.md", &context)?);
-        }
-        files.push(BackendFile {
-            path: "README.md".into(),
-            content: readme,
-        });
-    }
-
+/// The plan of a spec's folder: each file as it is written, and (for a
+/// folder in git) the CHECKSUMS of them all.
+fn assemble(spec: &ValidSpec, files: Vec<BackendFile>, options: &RenderOptions) -> Plan {
     let mut tree = BTreeMap::new();
     for file in files {
         let content = finish(&file.path, file.content, spec);
@@ -245,10 +256,10 @@ pub fn render_spec(
         let sums = checksums(tree.iter());
         tree.insert(CHECKSUMS.to_string(), sums);
     }
-    Ok(Plan {
-        name: cluster.metadata.name.clone(),
+    Plan {
+        name: spec.cluster.metadata.name.clone(),
         files: tree,
-    })
+    }
 }
 
 /// The Job a sync never applies (hook `Skip`): an operator creates it by

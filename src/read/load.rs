@@ -185,17 +185,7 @@ pub(crate) fn load_candidate(path: &Path, explicit: bool) -> Result<Option<SpecF
             MAX_SPEC_BYTES / 1024
         )));
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-        let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
-        Diagnostic {
-            file: display.clone(),
-            pos: Pos { line, column },
-            field: String::new(),
-            message: "the file is not valid UTF-8".into(),
-        }
-    })?;
+    let text = utf8(bytes, &display)?;
     let document = match yaml::parse_document(&text) {
         Ok(document) => document,
         // Several documents of other things (a manifest stream, pgrender's
@@ -233,6 +223,21 @@ pub(crate) fn load_candidate(path: &Path, explicit: bool) -> Result<Option<SpecF
         file_name,
         document,
     }))
+}
+
+/// The file's text, or where its first byte that is not UTF-8 is.
+fn utf8(bytes: Vec<u8>, display: &str) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+        Diagnostic {
+            file: display.to_string(),
+            pos: Pos { line, column },
+            field: String::new(),
+            message: "the file is not valid UTF-8".into(),
+        }
+    })
 }
 
 /// Read at most one byte past the limit, so a huge file costs no more than that.

@@ -229,47 +229,20 @@ enum Frame {
 fn index_positions(text: &str) -> Result<Places, YamlError> {
     let mut index = Places::default();
     let mut stack: Vec<Frame> = Vec::new();
-    let mut documents = 0usize;
-    let mut nodes = 0usize;
-    let mut aliases = 0usize;
-
+    let mut counts = Counts::default();
     for item in Parser::new_from_str(text) {
         let (event, span) = item.map_err(|e| scan_error(&e, text))?;
         let pos = Pos {
             line: span.start.line(),
             column: span.start.col() + 1,
         };
+        counts.spend(&event, pos)?;
         let opens = matches!(event, Event::MappingStart(..) | Event::SequenceStart(..));
         match event {
-            Event::DocumentStart(..) => {
-                documents += 1;
-                if documents > 1 {
-                    return Err(YamlError::at(
-                        pos,
-                        "a spec file holds exactly one YAML document; split this stream into one file per spec",
-                    ));
-                }
-            }
             Event::Scalar(..)
             | Event::Alias(..)
             | Event::MappingStart(..)
             | Event::SequenceStart(..) => {
-                nodes += 1;
-                if nodes > MAX_NODES {
-                    return Err(YamlError::at(
-                        pos,
-                        format!("more than {MAX_NODES} YAML nodes; a spec is far smaller"),
-                    ));
-                }
-                if matches!(event, Event::Alias(..)) {
-                    aliases += 1;
-                    if aliases > MAX_ALIASES {
-                        return Err(YamlError::at(
-                            pos,
-                            format!("more than {MAX_ALIASES} YAML aliases"),
-                        ));
-                    }
-                }
                 let key_name = match &event {
                     Event::Scalar(text, ..) => text.to_string(),
                     // Complex keys (a map as a key) get no name; specs never use them.
@@ -302,13 +275,61 @@ fn index_positions(text: &str) -> Result<Places, YamlError> {
             _ => {}
         }
     }
-    if documents == 0 {
+    if counts.documents == 0 {
         return Err(YamlError::at(
             Pos { line: 1, column: 1 },
             "the file is empty: no YAML document",
         ));
     }
     Ok(index)
+}
+
+/// What a spec file may hold: one document, so many nodes and aliases.
+#[derive(Default)]
+struct Counts {
+    documents: usize,
+    nodes: usize,
+    aliases: usize,
+}
+
+impl Counts {
+    /// Count `event`, refusing the file once it holds more than a spec does.
+    fn spend(&mut self, event: &Event<'_>, pos: Pos) -> Result<(), YamlError> {
+        match event {
+            Event::DocumentStart(..) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(YamlError::at(
+                        pos,
+                        "a spec file holds exactly one YAML document; split this stream into one file per spec",
+                    ));
+                }
+            }
+            Event::Scalar(..)
+            | Event::Alias(..)
+            | Event::MappingStart(..)
+            | Event::SequenceStart(..) => {
+                self.nodes += 1;
+                if self.nodes > MAX_NODES {
+                    return Err(YamlError::at(
+                        pos,
+                        format!("more than {MAX_NODES} YAML nodes; a spec is far smaller"),
+                    ));
+                }
+                if matches!(event, Event::Alias(..)) {
+                    self.aliases += 1;
+                    if self.aliases > MAX_ALIASES {
+                        return Err(YamlError::at(
+                            pos,
+                            format!("more than {MAX_ALIASES} YAML aliases"),
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
 }
 
 /// Record a node at its place in its parent. Returns the node's pointer when

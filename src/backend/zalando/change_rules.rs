@@ -56,44 +56,7 @@ pub(super) fn change_rules(name: &str, old: &Footprint, new: &Footprint) -> Vec<
             .step(format!("watch the upgrade: kubectl -n {ns} get {object} -w, and kubectl -n {ns} logs {}-0 -c postgres", pods_prefix(old))),
         );
     }
-    if old.storage_class != new.storage_class
-        || old
-            .storage_size
-            .as_ref()
-            .zip(new.storage_size.as_ref())
-            .is_some_and(|(o, n)| n < o)
-        || (old.storage_size != new.storage_size
-            && old.storage_class.as_deref() == Some("local-path"))
-    {
-        changes.push(
-            Change::new(
-                Impact::ManualStep,
-                format!(
-                    "data volumes {} of class {} -> {} of class {}: the operator only grows volumes in place where the StorageClass allows expansion; it never shrinks one or moves it to another class, so the cluster keeps the old volumes",
-                    crate::backend::kit::shown(old.storage_size.as_ref()),
-                    old.storage_class.as_deref().unwrap_or("?"),
-                    crate::backend::kit::shown(new.storage_size.as_ref()),
-                    new.storage_class.as_deref().unwrap_or("?"),
-                ),
-            )
-            .back_up(&backup)
-            .step("move the data to a new cluster instead: a second spec with its own name, then pgrender migrate-guide OLD NEW"),
-        );
-    } else if old.storage_size != new.storage_size {
-        changes.push(
-            Change::new(
-                Impact::ManualStep,
-                format!(
-                    "data volumes {} -> {}: the operator grows each PVC in place if StorageClass {} allows expansion",
-                    crate::backend::kit::shown(old.storage_size.as_ref()),
-                    crate::backend::kit::shown(new.storage_size.as_ref()),
-                    new.storage_class.as_deref().unwrap_or("?")
-                ),
-            )
-            .step(expansion_check(new.storage_class.as_deref().unwrap_or("?")))
-            .commit("commit the render and let ArgoCD sync"),
-        );
-    }
+    volume_change(old, new, &backup, &mut changes);
     if let (Some(o), Some(n)) = (old.instances, new.instances)
         && n < o
     {
@@ -126,6 +89,54 @@ pub(super) fn change_rules(name: &str, old: &Footprint, new: &Footprint) -> Vec<
         "the operator replaces them one at a time, replicas first, then switches over the primary; clients reconnect",
     );
     changes
+}
+
+/// Data volumes of another size or class: the operator grows a PVC in
+/// place where the class allows; anything else keeps the old volumes.
+fn volume_change(
+    old: &Footprint,
+    new: &Footprint,
+    backup: &BackupBeforeChange,
+    changes: &mut Vec<Change>,
+) {
+    if old.storage_class != new.storage_class
+        || old
+            .storage_size
+            .as_ref()
+            .zip(new.storage_size.as_ref())
+            .is_some_and(|(o, n)| n < o)
+        || (old.storage_size != new.storage_size
+            && old.storage_class.as_deref() == Some("local-path"))
+    {
+        changes.push(
+            Change::new(
+                Impact::ManualStep,
+                format!(
+                    "data volumes {} of class {} -> {} of class {}: the operator only grows volumes in place where the StorageClass allows expansion; it never shrinks one or moves it to another class, so the cluster keeps the old volumes",
+                    crate::backend::kit::shown(old.storage_size.as_ref()),
+                    old.storage_class.as_deref().unwrap_or("?"),
+                    crate::backend::kit::shown(new.storage_size.as_ref()),
+                    new.storage_class.as_deref().unwrap_or("?"),
+                ),
+            )
+            .back_up(backup)
+            .step("move the data to a new cluster instead: a second spec with its own name, then pgrender migrate-guide OLD NEW"),
+        );
+    } else if old.storage_size != new.storage_size {
+        changes.push(
+            Change::new(
+                Impact::ManualStep,
+                format!(
+                    "data volumes {} -> {}: the operator grows each PVC in place if StorageClass {} allows expansion",
+                    crate::backend::kit::shown(old.storage_size.as_ref()),
+                    crate::backend::kit::shown(new.storage_size.as_ref()),
+                    new.storage_class.as_deref().unwrap_or("?")
+                ),
+            )
+            .step(expansion_check(new.storage_class.as_deref().unwrap_or("?")))
+            .commit("commit the render and let ArgoCD sync"),
+        );
+    }
 }
 
 /// The `postgresql` object's name, which its pods and volumes carry.

@@ -42,18 +42,7 @@ pub(super) fn facts(cluster: &PostgresCluster) -> ClusterFacts {
         superuser: "postgres".into(),
         password_secret: credentials_secret("postgres", &name),
         password_key: "password".into(),
-        secret_keys: vec![
-            SecretKey {
-                key: "username".into(),
-                purpose: "always `postgres` (the superuser)".into(),
-                value: Some("postgres".into()),
-            },
-            SecretKey {
-                key: "password".into(),
-                purpose: "password of `postgres`, made and kept by the operator".into(),
-                value: None,
-            },
-        ],
+        secret_keys: secret_keys(),
         user_secrets: spec
             .auth
             .users
@@ -70,18 +59,7 @@ pub(super) fn facts(cluster: &PostgresCluster) -> ClusterFacts {
         exporter: "postgres-exporter runs as a sidecar beside each PostgreSQL container",
         scrape_object: "ServiceMonitor",
         metrics: POSTGRES_EXPORTER_METRICS,
-        extra_ingress: vec![
-            IngressRule {
-                why: "The operator asks Patroni (port 8008) and connects to PostgreSQL.",
-                namespace: spec.zalando.operator.namespace.clone(),
-                ports: vec![8008, 5432],
-            },
-            IngressRule {
-                why: "Patroni members ask each other's REST API before a failover.",
-                namespace: spec.namespace.0.clone(),
-                ports: vec![8008],
-            },
-        ],
+        extra_ingress: extra_ingress(cluster),
         server_labels: labels.clone(),
         proxy_labels: None,
         cluster_labels: labels,
@@ -91,4 +69,37 @@ pub(super) fn facts(cluster: &PostgresCluster) -> ClusterFacts {
         server_pod_regex: format!("{name}-[0-9]+"),
         data_claim_regex: format!("pgdata-{name}-[0-9]+"),
     }
+}
+
+/// The keys of the superuser's Secret, which the operator writes.
+fn secret_keys() -> Vec<SecretKey> {
+    vec![
+        SecretKey {
+            key: "username".into(),
+            purpose: "always `postgres` (the superuser)".into(),
+            value: Some("postgres".into()),
+        },
+        SecretKey {
+            key: "password".into(),
+            purpose: "password of `postgres`, made and kept by the operator".into(),
+            value: None,
+        },
+    ]
+}
+
+/// What the operator and Patroni need into the Spilo pods.
+fn extra_ingress(cluster: &PostgresCluster) -> Vec<IngressRule> {
+    let spec = &cluster.spec;
+    vec![
+        IngressRule {
+            why: "The operator asks Patroni (port 8008) and connects to PostgreSQL.",
+            namespace: spec.zalando.operator.namespace.clone(),
+            ports: vec![8008, 5432],
+        },
+        IngressRule {
+            why: "Patroni members ask each other's REST API before a failover.",
+            namespace: spec.namespace.0.clone(),
+            ports: vec![8008],
+        },
+    ]
 }
