@@ -2,13 +2,17 @@
 """Baseline for the benchmarks: the same job as `pgrender render` for the
 Bitnami backend, written the obvious way in Python with jinja2 + PyYAML +
 jsonschema. It reads every spec under SPECS, validates it against
-schemas/pgcluster.schema.json, fills in defaults, renders the same templates
-and writes the files with a CHECKSUMS file into OUT/<name>/.
+schemas/pgcluster.schema.json, renders the same templates and writes the
+files with a CHECKSUMS file into OUT/<name>/.
 
-It exists only to be timed against; it skips pgrender's semantic rules,
-atomic writes and error reporting, so it does less work than pgrender.
+What the templates read (each backend's facts, the alerts, the chart's
+images) comes from pgrender itself (CONTEXTS, one JSON object per spec,
+printed by `cargo bench --bench contexts -- SPECS`), so this file restates
+no backend fact. It exists only to be timed against; it skips pgrender's
+semantic rules, atomic writes and error reporting, so it does less work
+than pgrender.
 
-Usage: baseline.py SPECS OUT
+Usage: baseline.py SPECS OUT CONTEXTS
 """
 
 import hashlib
@@ -24,15 +28,6 @@ from markupsafe import Markup
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 SCHEMA = json.loads((ROOT / "schemas" / "pgcluster.schema.json").read_text())
-
-
-def merge(defaults, given):
-    if isinstance(defaults, dict) and isinstance(given, dict):
-        out = dict(defaults)
-        for key, value in given.items():
-            out[key] = merge(defaults.get(key), value)
-        return out
-    return given if given is not None else defaults
 
 
 def quote(value):
@@ -77,110 +72,33 @@ def environments():
     return yaml_env, md_env
 
 
-def context(name, spec):
-    images = spec["bitnami"]["images"]
-    repo = spec["bitnami"]["chart"]["repoURL"]
-    oci = repo.startswith("oci://")
-    tag = {"16": "16.1.0-debian-11-r19", "15": "15.4.0-debian-11-r31"}[str(spec["postgres"]["version"])]
-    parameters = spec["postgres"].get("parameters") or {}
-    chart = {
-        "extended_conf": "".join(f"{k} = '{v}'\n" for k, v in sorted(parameters.items())) or None,
-        "name": spec["bitnami"]["chart"]["name"],
-        "repo_url": repo[len("oci://"):] if oci else repo,
-        "oci": oci,
-        "allow_insecure_images": False,
-        "images": [
-            {"key": key, "registry": images["registry"], "repository": f'{images["namespace"]}/{image}',
-             "tag": tag if key == "postgresql" else None}
-            for key, image in [("postgresql", "postgresql-repmgr"), ("pgpool", "pgpool"),
-                               ("metrics", "postgres-exporter"), ("volumePermissions", "os-shell")]
-        ],
-    }
-    labels = {"app.kubernetes.io/instance": name, "app.kubernetes.io/name": "postgresql-ha"}
-    ns = spec["namespace"]
-    instances = spec["postgres"]["instances"]
-    facts = {
-        "title": "Bitnami postgresql-ha",
-        "health": f"`kubectl -n {ns} rollout status statefulset {name}-postgresql` reports every pod ready",
-        "removal": f"ArgoCD removes the chart's Application and its workloads; the data volumes `data-{name}-postgresql-*` stay",
-        "data_claims_selector": f"app.kubernetes.io/instance={name}",
-        "service_host": f"{name}-pgpool.{ns}.svc.cluster.local",
-        "primary_candidates": [f"{name}-postgresql-{i}.{name}-postgresql-headless.{ns}.svc.cluster.local"
-                               for i in range(instances)],
-        "credentials_by_operator": False,
-        "server_pod_regex": f"{name}-postgresql-[0-9]+",
-        "client_image": f'{images["registry"]}/{images["namespace"]}/postgresql-repmgr:{tag}',
-        "run_as_user": 1001, "superuser": "postgres",
-        "password_secret": spec["auth"]["existingSecret"], "password_key": "password",
-        "secret_keys": [{"key": k, "purpose": p, "value": None} for k, p in
-                        [("password", "superuser"), ("repmgr-password", "repmgr"), ("admin-password", "pgpool")]],
-        "secret_type": "Opaque", "secret_readers": "The chart and the backup job",
-        "entry_pods": "a pgpool pod", "server_container": "postgresql",
-        "internal_database": "repmgr", "users_share_secret": True,
-        "exporter": "postgres-exporter runs beside each PostgreSQL container", "scrape_object": "ServiceMonitor",
-        "metrics": {"up": "pg_up", "replication_lag": "pg_replication_lag_seconds",
-                    "connections": "pg_stat_activity_count", "database_size": "pg_database_size_bytes",
-                    "wal_size": None},
-        "data_claim_regex": f"data-{name}-postgresql-[0-9]+",
-        "server_labels": {**labels, "app.kubernetes.io/component": "postgresql"},
-        "proxy_labels": {**labels, "app.kubernetes.io/component": "pgpool"},
-        "cluster_labels": labels, "postgres_port": 5432, "client_port": 5432, "metrics_port": 9187,
-        "extra_ingress": [],
-    }
-    pods = f'namespace="{ns}", pod=~"{name}-postgresql-[0-9]+"'
-    limits = spec["monitoring"]["alerts"]
-    alerts = [
-        {"name": "PostgresInstanceDown", "expr": f"pg_up{{{pods}}} == 0", "duration": "1m"},
-        {"name": "PostgresReplicationLag",
-         "expr": f'max by (pod) (pg_replication_lag_seconds{{{pods}}}) > {limits["replicationLagSeconds"]}',
-         "duration": "2m"},
-        {"name": "PostgresBackupTooOld",
-         "expr": f'time() - kube_cronjob_status_last_successful_time{{namespace="{ns}", cronjob="{name}-backup"}} > {limits["backupMaxAgeHours"] * 3600}',
-         "duration": "10m"},
-    ]
-    for alert in alerts:
-        alert.update(severity="warning", summary=alert["name"], description=alert["name"],
-                     anchor="alert-" + alert["name"].lower(),
-                     runbook_url=f'kubernetes/applications/{name}/README.md#alert-{alert["name"].lower()}')
-    return {"name": name, "spec": spec, "chart": chart, "facts": facts, "alerts": alerts,
-            "folder": f"kubernetes/applications/{name}",
-            "values_file": f"kubernetes/applications/{name}/values/values.yaml", "spec_file": name,
-            "values_from_git": spec["argocd"].get("gitRepoURL") is not None,
-            "drill_schedule": drill_schedule(spec["backup"])}
+SHARED = {
+    "namespace.yaml": "common/namespace.yaml",
+    "metallb/ip-address-pool.yaml": "common/ip-address-pool.yaml",
+    "backup/scripts.yaml": "common/backup-scripts.yaml",
+    "backup/cronjob.yaml": "common/backup-cronjob.yaml",
+    "backup/restore-job.yaml": "common/restore-job.yaml",
+    "backup/restore-drill.yaml": "common/restore-drill.yaml",
+    "network-policy.yaml": "common/network-policy.yaml",
+    "monitoring/prometheus-rule.yaml": "common/prometheus-rule.yaml",
+}
 
 
-def drill_schedule(backup):
-    if backup["drill"].get("schedule"):
-        return backup["drill"]["schedule"]
-    fields = backup["schedule"].split()
-    if len(fields) == 5 and fields[2:] == ["*", "*", "*"] and all(f.isdigit() for f in fields[:2]):
-        minute, hour = int(fields[0]), int(fields[1])
-        if minute < 60 and hour < 24:
-            return f"{minute} {(hour + 3) % 24} * * 0"
-    return "0 5 * * 0"
-
-
-def render(path, out, yaml_env, md_env, validator, defaults):
+def render(path, out, yaml_env, md_env, validator, contexts):
     document = yaml.safe_load(path.read_text())
     validator.validate(document)
     name = document["metadata"]["name"]
-    spec = merge(defaults, document.get("spec") or {})
-    ctx = context(name, spec)
+    ctx = dict(contexts[name])
     values = yaml_env.get_template("bitnami/values.yaml").render(ctx)
     ctx["values"] = Markup(values)
     files = {
         "values/values.yaml": values,
         "application.yaml": yaml_env.get_template("bitnami/application.yaml").render(ctx),
         "argocd-repository.yaml": yaml_env.get_template("common/argocd-repository.yaml").render(ctx),
-        "namespace.yaml": yaml_env.get_template("common/namespace.yaml").render(ctx),
-        "metallb/ip-address-pool.yaml": yaml_env.get_template("common/ip-address-pool.yaml").render(ctx),
-        "backup/cronjob.yaml": yaml_env.get_template("common/backup-cronjob.yaml").render(ctx),
-        "backup/restore-job.yaml": yaml_env.get_template("common/restore-job.yaml").render(ctx),
-        "backup/restore-drill.yaml": yaml_env.get_template("common/restore-drill.yaml").render(ctx),
-        "network-policy.yaml": yaml_env.get_template("common/network-policy.yaml").render(ctx),
-        "monitoring/prometheus-rule.yaml": yaml_env.get_template("common/prometheus-rule.yaml").render(ctx),
         "README.md": md_env.get_template("bitnami/README.md").render(ctx),
     }
+    for rel, template in SHARED.items():
+        files[rel] = yaml_env.get_template(template).render(ctx)
     header = f"# Generated from {path.name} (PostgresCluster {name}).\n"
     target = out / name
     lines = []
@@ -194,13 +112,16 @@ def render(path, out, yaml_env, md_env, validator, defaults):
 
 
 def main():
-    specs, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+    specs, out, contexts = (pathlib.Path(arg) for arg in sys.argv[1:4])
     yaml_env, md_env = environments()
     validator = jsonschema.Draft202012Validator(SCHEMA)
-    defaults = SCHEMA["properties"]["spec"]["default"]
+    known = {}
+    for line in contexts.read_text().splitlines():
+        entry = json.loads(line)
+        known[entry["name"]] = entry["context"]
     paths = [specs] if specs.is_file() else sorted(specs.rglob("*.yaml"))
     for path in paths:
-        render(path, out, yaml_env, md_env, validator, defaults)
+        render(path, out, yaml_env, md_env, validator, known)
 
 
 if __name__ == "__main__":

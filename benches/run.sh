@@ -33,6 +33,9 @@ scripts/build-static -q >/dev/null
 mkdir -p "$W/trash"
 python3 benches/make_fleet.py 1000 "$W/fleet-1k"
 python3 benches/make_fleet.py 10000 "$W/fleet-10k"
+# What the Python peer's templates read, from pgrender itself.
+cargo bench --locked -q --bench contexts -- kubernetes/specs > "$W/contexts-1.jsonl"
+cargo bench --locked -q --bench contexts -- "$W/fleet-1k" > "$W/contexts-1k.jsonl"
 aside() { echo "mv -f $W/$1 $W/trash/$1-\$(date +%s%N) 2>/dev/null; sync"; }
 
 bench() { # name runs prepare command...   (each ROUND gets its own export)
@@ -59,9 +62,9 @@ for ROUND in 1 2 3 4 5; do
   fi
 done
 unset ROUND
-bench python-1 10 "sh -c '$(aside py-1)'" "$PY" benches/baseline.py kubernetes/specs "$W/py-1"
+bench python-1 10 "sh -c '$(aside py-1)'" "$PY" benches/baseline.py kubernetes/specs "$W/py-1" "$W/contexts-1.jsonl"
 bench render-1k 5 "sh -c '$(aside out-1k)'" "$PG" render "$W/fleet-1k" --out-root "$W/out-1k"
-bench python-1k 3 "sh -c '$(aside py-1k)'" "$PY" benches/baseline.py "$W/fleet-1k" "$W/py-1k"
+bench python-1k 3 "sh -c '$(aside py-1k)'" "$PY" benches/baseline.py "$W/fleet-1k" "$W/py-1k" "$W/contexts-1k.jsonl"
 bench render-10k 3 "sh -c '$(aside out-10k)'" "$PG" render "$W/fleet-10k" --out-root "$W/out-10k"
 if [ -n "${BEFORE:-}" ]; then
   bench render-10k-before 3 "sh -c '$(aside out-10k)'" "$BEFORE" render "$W/fleet-10k" --out-root "$W/out-10k"

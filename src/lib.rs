@@ -48,7 +48,7 @@ pub use output::changes::footprint as read_footprint;
 pub use pipeline::{Loaded, load_specs};
 pub use plan::Plan;
 pub use plan::alerts::KUBERNETES_METRICS;
-pub use plan::folder::{JOB_FILES, JobFile, render_spec, renderer};
+pub use plan::folder::{JOB_FILES, JobFile, render_spec, renderer, template_context};
 pub use plan::opentofu::{FORTIOS_PROVIDER, FORTIOS_PROVIDER_VERSION};
 pub use read::load::SpecFile;
 pub use read::yaml::{Document, parse_document, parse_stream};

@@ -136,14 +136,25 @@ fn base_context(
     }
 }
 
-/// Render one validated spec: the backend's own files, the shared ones,
-/// the firewall's module, then the runbook, which lists them; each file
-/// with its header, and the folder's CHECKSUMS.
-pub fn render_spec(
+/// A spec's files before its runbook, and what the runbook is rendered
+/// from.
+struct Drafted {
+    files: Vec<BackendFile>,
+    readme_template: &'static str,
+    /// What the runbook sees: every value the backend's and the shared
+    /// templates read, and the folder's manifests.
+    readme_context: minijinja::Value,
+    /// The firewall module's context, when the spec has one.
+    firewall: Option<minijinja::Value>,
+}
+
+/// Every file of a spec's folder but its runbook: the backend's own, the
+/// shared ones, the firewall's module.
+fn draft(
     spec: &ValidSpec,
     renderer: &Renderer,
     options: &RenderOptions,
-) -> Result<Plan, minijinja::Error> {
+) -> Result<Drafted, minijinja::Error> {
     let cluster = &spec.cluster;
     let facts = spec.backend.facts(cluster);
     let alerts = crate::plan::alerts::alerts(cluster, &facts);
@@ -178,14 +189,37 @@ pub fn render_spec(
             });
         }
     }
+    let readme_context = minijinja::context! {
+        // The runbook's commands name the spec by its path in the repository.
+        spec_file => spec.source.repository_path.as_ref().unwrap_or(&spec.source.file_name),
+        bootstrap_manifests => bootstrap_manifests(files.iter().map(|f| f.path.as_str())),
+        job_files => Serde(&JOB_FILES),
+        ..readme_context
+    };
+    Ok(Drafted {
+        files,
+        readme_template,
+        readme_context,
+        firewall,
+    })
+}
+
+/// Render one validated spec: the backend's own files, the shared ones,
+/// the firewall's module, then the runbook, which lists them; each file
+/// with its header, and the folder's CHECKSUMS.
+pub fn render_spec(
+    spec: &ValidSpec,
+    renderer: &Renderer,
+    options: &RenderOptions,
+) -> Result<Plan, minijinja::Error> {
+    let Drafted {
+        mut files,
+        readme_template,
+        readme_context,
+        firewall,
+    } = draft(spec, renderer, options)?;
     if !options.plugin_stream {
         // Rendered last: the runbook lists the folder's files as they are.
-        let readme_context = minijinja::context! {
-            // Its commands name the spec by its path in the repository.
-            spec_file => spec.source.repository_path.as_ref().unwrap_or(&spec.source.file_name),
-            bootstrap_manifests => bootstrap_manifests(files.iter().map(|f| f.path.as_str())),
-            ..readme_context
-        };
         let mut readme = renderer.render(readme_template, &readme_context)?;
         if let Some(context) = &firewall {
             // The runbook's last section: the module's objects, as rendered.
@@ -199,6 +233,19 @@ pub fn render_spec(
         });
     }
     Ok(assemble(spec, files, options))
+}
+
+/// Every value a spec's templates read, as JSON: for the Python peer of
+/// the benchmarks (`benches/baseline.py`), which renders the same templates
+/// from it rather than restating each backend's facts.
+pub fn template_context(
+    spec: &ValidSpec,
+    renderer: &Renderer,
+    options: &RenderOptions,
+) -> Result<serde_json::Value, minijinja::Error> {
+    let context = draft(spec, renderer, options)?.readme_context;
+    serde_json::to_value(&context)
+        .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::BadSerialization, e.to_string()))
 }
 
 /// The files every backend's folder has, by output path and template,

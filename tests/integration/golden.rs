@@ -203,7 +203,7 @@ fn readme_documents_every_spec_field_and_starts_with_the_two_commands() {
     }
     let opening: String = readme.lines().take(6).collect::<Vec<_>>().join("\n");
     assert!(
-        opening.contains("cargo run --release -- render"),
+        opening.contains("cargo run --locked -- render"),
         "{opening}"
     );
     assert!(opening.contains("cargo test --locked"), "{opening}");
