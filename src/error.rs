@@ -27,6 +27,9 @@ pub enum Error {
     Find(#[from] FindError),
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// `check --base` names a revision the local repository cannot give.
+    #[error(transparent)]
+    Base(#[from] crate::read::git::BaseError),
     /// A template failed on a validated spec: a bug in pgrender.
     #[error("internal error while rendering {name} (please report it): {source:#}")]
     Render {

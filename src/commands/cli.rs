@@ -1,6 +1,6 @@
 //! The command line: argument parsing, and the terminal the commands
 //! (`commands`, `cmp`) print to. Exit codes: 0 ok, 1 drift found by
-//! `check`, 2 any error.
+//! `check`, 2 any error, 3 a change that needs a person (`check --base`).
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -22,10 +22,11 @@ use crate::read::repository::{DEFAULT_OUT_ROOT, DEFAULT_SPEC_PATH, SCHEMA_PATH};
     // One help text for -h and --help: no long_about, everything else after it.
     after_help = "pgrender is offline and deterministic: the same spec gives the same bytes on every machine. \
         Specs live in kubernetes/specs/, output in kubernetes/applications/<metadata.name>/.\n\n\
-        Exit codes: 0 ok, 1 drift found by `check`, 2 any error.\n\n\
+        Exit codes: 0 ok, 1 drift found by `check`, 2 any error, 3 `check --base`: a change needs a person.\n\n\
         Examples:\n  pgrender init orders            start a new cluster spec in kubernetes/specs\n  \
         pgrender render                 render kubernetes/specs into kubernetes/applications\n  \
         pgrender check                  fail (exit 1) if the committed output is stale\n  \
+        pgrender check --base origin/main  what merging does to the running clusters (exit 3: a person must act)\n  \
         pgrender validate my-spec.yaml  report every problem in a spec"
 )]
 pub(crate) struct Cli {
@@ -115,14 +116,28 @@ pub(crate) enum Command {
     /// Render in memory and compare with the output on disk (for CI).
     #[command(
         after_help = "Prints a unified diff for every file that differs and lists missing and extra files. \
-        Exit 1 on any drift, 0 when the output is current, 2 on errors.\n\n\
-        Examples:\n  pgrender check\n  pgrender check kubernetes/specs --out-root kubernetes/applications"
+        Exit 1 on any drift, 0 when the output is current, 2 on errors. With --base, the review of a pull \
+        request: each cluster judged against the output committed at REV (added, changed, removed, what each \
+        change does and its steps), and exit 3 when the output is current but a change needs a manual step, \
+        is refused by Kubernetes or destroys data.\n\n\
+        Examples:\n  pgrender check\n  pgrender check kubernetes/specs --out-root kubernetes/applications\n  \
+        pgrender check --base origin/main --format markdown >> \"$GITHUB_STEP_SUMMARY\""
     )]
     Check {
         #[command(flatten)]
         input: SpecInput,
         #[command(flatten)]
         out: OutRoot,
+        /// Judge the changes against the output committed at this revision
+        /// (the branch ArgoCD syncs, e.g. origin/main), read from the local
+        /// repository, never fetched; report clusters added and removed, and
+        /// exit 3 when a change needs a person. Default: HEAD, no exit 3.
+        #[arg(long, value_name = "REV")]
+        base: Option<String>,
+        /// How to print: text, markdown (a pull-request comment or job
+        /// summary), github (workflow commands GitHub, Forgejo and Gitea Actions read).
+        #[arg(long, value_name = "FORMAT", value_enum, default_value_t = commands::Format::Text)]
+        format: commands::Format,
     },
     /// Validate specs only: schema and semantic rules, every problem printed.
     #[command(
@@ -361,8 +376,20 @@ pub(crate) fn run(command: Command) -> Result<u8, Error> {
             force,
             allow_destructive,
         ),
-        Command::Check { input, out } => {
-            commands::check(&mut Terminal, &layout.specs(input), &layout.out_root(out))
+        Command::Check {
+            input,
+            out,
+            base,
+            format,
+        } => {
+            let (path, out_root) = (layout.specs(input), layout.out_root(out));
+            let request = commands::CheckRequest {
+                path: &path,
+                out_root: &out_root,
+                base: base.as_deref(),
+                format,
+            };
+            commands::check(&mut Terminal, &request)
         }
         Command::Hook { input, out } => {
             commands::hook(&mut Terminal, &layout.specs(input), &layout.out_root(out))
@@ -389,13 +416,7 @@ pub(crate) fn run(command: Command) -> Result<u8, Error> {
             allow,
         }),
         Command::Validate { input } => commands::validate(&mut Terminal, &layout.specs(input)),
-        Command::Generate { path } => {
-            let env: BTreeMap<String, String> = std::env::vars().collect();
-            let (stream, warnings) = crate::plugin::generate(&path, &env)?;
-            warn(&mut Terminal, &warnings);
-            print_stdout(&stream)?;
-            Ok(EXIT_OK)
-        }
+        Command::Generate { path } => generate(&path),
         Command::Discover { path } => {
             let found = crate::plugin::discover(&path)?;
             let text: String = found.iter().map(|p| format!("{}\n", p.display())).collect();
@@ -417,6 +438,15 @@ pub(crate) fn run(command: Command) -> Result<u8, Error> {
             Ok(EXIT_OK)
         }
     }
+}
+
+/// The ArgoCD plugin's `generate`: the stream on stdout, warnings on stderr.
+fn generate(path: &std::path::Path) -> Result<u8, Error> {
+    let env: BTreeMap<String, String> = std::env::vars().collect();
+    let (stream, warnings) = crate::plugin::generate(path, &env)?;
+    warn(&mut Terminal, &warnings);
+    print_stdout(&stream)?;
+    Ok(EXIT_OK)
 }
 
 /// The process's own standard streams.

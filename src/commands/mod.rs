@@ -17,7 +17,7 @@ mod validate;
 
 use std::path::{Path, PathBuf};
 
-pub(crate) use check::check;
+pub(crate) use check::{CheckRequest, Format, check};
 pub(crate) use hook::hook;
 pub(crate) use render::render;
 pub(crate) use validate::validate;
@@ -30,6 +30,9 @@ use crate::pipeline::Loaded;
 pub(crate) const EXIT_OK: u8 = 0;
 pub(crate) const EXIT_DRIFT: u8 = 1;
 pub(crate) const EXIT_ERROR: u8 = 2;
+/// `check --base`: the output is current, and merging needs a person (a
+/// manual step, a sync Kubernetes refuses, or lost data).
+pub(crate) const EXIT_REVIEW: u8 = 3;
 
 /// Where a command's words go: stdout for its result, stderr for warnings
 /// and advice, in the order the command says them.

@@ -7,12 +7,15 @@
 use std::path::{Path, PathBuf};
 
 use super::{Folder, OutputError, read_folder};
-use crate::read::git::Committed;
+use crate::read::git::{BaseError, Committed};
 
 /// What changes are judged against.
 #[derive(Debug)]
 pub(crate) enum Baseline {
+    /// `HEAD`, as `render` and `check` judge a change by default.
     Commit(Committed),
+    /// A revision named with `check --base` (the branch ArgoCD syncs).
+    Base(Committed),
     Disk,
 }
 
@@ -30,6 +33,19 @@ impl Baseline {
         }
     }
 
+    /// The output root at a revision the user named (`check --base`).
+    pub(crate) fn base(out_root: &Path, revision: &str) -> Result<Baseline, BaseError> {
+        Committed::base(out_root, revision).map(Baseline::Base)
+    }
+
+    /// The commit judged against, if the baseline is one.
+    pub(crate) fn committed(&self) -> Option<&Committed> {
+        match self {
+            Baseline::Commit(committed) | Baseline::Base(committed) => Some(committed),
+            Baseline::Disk => None,
+        }
+    }
+
     /// `<out_root>/<name>` as the baseline holds it.
     pub(crate) fn folder(
         &self,
@@ -37,7 +53,7 @@ impl Baseline {
         name: &str,
     ) -> Result<Option<Folder>, OutputError> {
         match self {
-            Baseline::Commit(committed) if committed.changed(name) => {
+            Baseline::Commit(committed) | Baseline::Base(committed) if committed.changed(name) => {
                 committed.folder(name).map_err(|why| OutputError::Git {
                     path: out_root.join(name),
                     why,
@@ -55,6 +71,11 @@ impl Baseline {
                 out_root.display(),
                 committed.revision
             ),
+            Baseline::Base(committed) => format!(
+                "against: {} as committed at {} (the base: what ArgoCD syncs before this change is merged)",
+                out_root.display(),
+                committed.revision
+            ),
             Baseline::Disk => format!(
                 "against: {} as it is on disk (no git commit to compare with)",
                 out_root.display()
@@ -65,6 +86,7 @@ impl Baseline {
     /// Folders the work tree changed since the baseline's commit, with how
     /// to go back: said when a report may not be what the disk shows.
     pub(crate) fn uncommitted(&self, out_root: &Path, names: &[&str]) -> Vec<String> {
+        // Against a base the work tree is the change itself, committed or not.
         let Baseline::Commit(committed) = self else {
             return Vec::new();
         };

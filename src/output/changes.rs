@@ -284,6 +284,63 @@ pub(crate) fn renamed(orphan: &str, created: &[&str]) -> ClusterChange {
     }
 }
 
+/// `namespace/name` of the Application a folder's
+/// `folder-application.yaml` (its text) declares.
+pub(crate) fn folder_application(text: &str) -> Option<String> {
+    let docs = crate::read::yaml::parse_stream(text).ok()?;
+    let meta = &docs.first()?["metadata"];
+    Some(format!(
+        "{}/{}",
+        meta["namespace"].as_str()?,
+        meta["name"].as_str()?
+    ))
+}
+
+/// A cluster the base does not have: merging starts it, empty, at the
+/// first sync, and it takes what the runbook says before that.
+pub(crate) fn added(folder: &std::path::Path, plan: &Plan) -> ClusterChange {
+    let pool = footprint(&plan.name, &plan.files)
+        .map(|print| print.pool.join(", "))
+        .unwrap_or_default();
+    let folder = folder.display();
+    ClusterChange {
+        name: plan.name.clone(),
+        changes: vec![
+            Change::new(
+                Impact::ManualStep,
+                format!("new cluster {}: ArgoCD starts it, empty, at the first sync after the merge", plan.name),
+            )
+            .step(format!("before the merge, do what {folder}/README.md asks before the first sync (\"How this folder is deployed\" and the credentials it names)"))
+            .step(format!("exclude {pool} from your DHCP server's range")),
+        ],
+    }
+}
+
+/// A cluster the base renders and this tree does not: what merging its
+/// removal does depends on whether its Application was deleted first.
+pub(crate) fn removed(folder: &std::path::Path, application: Option<&str>) -> ClusterChange {
+    let name = folder
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let application = application.map_or_else(|| "that syncs it".to_string(), |a| format!("`{a}`"));
+    let folder = folder.display();
+    ClusterChange {
+        name,
+        changes: vec![
+            Change::new(
+                Impact::ManualStep,
+                format!(
+                    "no spec renders {folder} any more: while its Application {application} still reads the folder, removing it prunes nothing \
+                     (the Application fails with `app path does not exist`) and the cluster keeps running"
+                ),
+            )
+            .step(format!("before the merge, follow {folder}/README.md, \"Removing this cluster\": delete the Application {application} with its resources"))
+            .step("then merge; if the removal was a mistake, restore the spec instead"),
+        ],
+    }
+}
+
 /// What to do about a generated folder no spec renders any more: ArgoCD
 /// still syncs it, and deleting the folder first prunes nothing (its
 /// Application then fails with "app path does not exist", argo-cd
@@ -292,16 +349,8 @@ pub(crate) fn renamed(orphan: &str, created: &[&str]) -> ClusterChange {
 pub(crate) fn orphan_advice(folder: &std::path::Path) -> String {
     let application = std::fs::read_to_string(folder.join(backend::kit::FOLDER_APPLICATION))
         .ok()
-        .and_then(|text| crate::read::yaml::parse_stream(&text).ok())
-        .and_then(|docs| {
-            let meta = &docs.first()?["metadata"];
-            Some(format!(
-                "`{}/{}`",
-                meta["namespace"].as_str()?,
-                meta["name"].as_str()?
-            ))
-        })
-        .unwrap_or_else(|| "that syncs it".to_string());
+        .and_then(|text| folder_application(&text))
+        .map_or_else(|| "that syncs it".to_string(), |a| format!("`{a}`"));
     let folder = folder.display();
     format!(
         "{folder}: no spec renders it any more, but ArgoCD still applies it; deleting the folder first would prune nothing \

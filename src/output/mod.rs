@@ -5,6 +5,7 @@ mod baseline;
 pub(crate) mod changes;
 mod compare;
 mod existing;
+pub(crate) mod review;
 mod write;
 
 pub(crate) use baseline::Baseline;

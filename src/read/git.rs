@@ -5,13 +5,25 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+
+/// The `git` program, kept offline: in a partial clone a missing object
+/// is fetched from the remote on demand, unless told not to
+/// (`GIT_NO_LAZY_FETCH`, git 2.45); pgrender never makes a network call,
+/// so such an object is an error that says so.
+fn git() -> Command {
+    let mut command = Command::new("git");
+    command
+        .env("GIT_NO_LAZY_FETCH", "1")
+        .env("GIT_TERMINAL_PROMPT", "0");
+    command
+}
 
 /// Paths under `folder` that a commit would not carry as they are on disk:
 /// untracked, or changed or deleted since they were staged.
 pub(crate) fn unstaged_paths(folder: &Path) -> Result<Vec<String>, String> {
-    let out = Command::new("git")
+    let out = git()
         .args([
             "status",
             "--porcelain=v1",
@@ -41,7 +53,7 @@ pub(crate) fn tracked(folder: &Path) -> Option<bool> {
 
 /// `git -C dir args...`, its stdout or why it failed.
 fn run(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
-    let out = Command::new("git")
+    let out = git()
         .arg("-C")
         .arg(dir)
         .args(args)
@@ -58,17 +70,66 @@ fn run(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     }
 }
 
+/// Why a base revision named on the command line cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BaseError {
+    #[error(
+        "--base {revision}: {dir} is not in a git work tree; the base is read from the local repository"
+    )]
+    NotInGit { revision: String, dir: String },
+    #[error(
+        "--base {revision}: no such commit in this clone, which is shallow (fetched with a depth): fetch the base first, \
+         e.g. `git fetch --no-tags --depth=1 origin main:refs/remotes/origin/main` (GitHub and Forgejo checkout: \
+         `fetch-depth: 0`; GitLab: `GIT_DEPTH: 0`); pgrender never fetches"
+    )]
+    Shallow { revision: String },
+    #[error(
+        "--base {revision}: no such commit in this repository; name a branch, tag or commit it has \
+         (`git branch -a` lists them; a remote branch needs `git fetch` first; pgrender never fetches)"
+    )]
+    Unknown { revision: String },
+    #[error("--base {revision}: {why}")]
+    Git { revision: String, why: String },
+}
+
 /// The output root as a commit holds it: which of its folders the work
 /// tree changed since, and each such folder's files at the commit.
 #[derive(Debug)]
 pub(crate) struct Committed {
-    /// The revision as the user named it (`HEAD`).
+    /// The revision as the user named it (`HEAD`, `origin/main`).
     pub revision: String,
-    /// The output root, where git runs.
-    dir: std::path::PathBuf,
+    /// The work tree's top folder, where git runs.
+    root: PathBuf,
+    /// The output root from the top folder, with a trailing `/` (empty at
+    /// the top).
+    prefix: String,
     /// Top-level folders under the output root that differ between the
     /// commit and the work tree (changed, deleted or untracked files).
     changed: BTreeSet<String>,
+}
+
+/// Where `dir` sits in its git work tree: the top folder and `dir` from
+/// it (with a trailing `/`); `None` outside a work tree. `dir` need not
+/// exist yet: it is placed by its nearest existing folder.
+fn place(dir: &Path) -> Option<(PathBuf, String)> {
+    let existing = dir.ancestors().find(|a| a.is_dir())?;
+    let mut rest: Vec<String> = dir
+        .strip_prefix(existing)
+        .ok()?
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let top = run(existing, &["rev-parse", "--show-toplevel"]).ok()?;
+    let prefix = run(existing, &["rev-parse", "--show-prefix"]).ok()?;
+    let mut prefix = String::from_utf8_lossy(&prefix)
+        .trim_end_matches('\n')
+        .to_string();
+    for part in rest.drain(..) {
+        prefix.push_str(&part);
+        prefix.push('/');
+    }
+    let top = PathBuf::from(String::from_utf8_lossy(&top).trim_end_matches('\n'));
+    Some((top, prefix))
 }
 
 impl Committed {
@@ -76,51 +137,77 @@ impl Committed {
     /// git work tree or the revision names no commit (a repository with no
     /// commit yet).
     pub(crate) fn open(dir: &Path, revision: &str) -> Result<Option<Committed>, String> {
-        if !dir.is_dir() || run(dir, &["rev-parse", "--is-inside-work-tree"]).is_err() {
+        let Some((root, prefix)) = place(dir) else {
+            return Ok(None);
+        };
+        if !names_a_commit(&root, revision) {
             return Ok(None);
         }
-        let commit = format!("{revision}^{{commit}}");
-        if run(dir, &["rev-parse", "--verify", "--quiet", &commit]).is_err() {
-            return Ok(None);
+        Committed::read(root, prefix, revision).map(Some)
+    }
+
+    /// The output root `dir` at a base the user named: an error that says
+    /// what to do when it cannot be read (outside git, a shallow clone
+    /// without it, no such revision).
+    pub(crate) fn base(dir: &Path, revision: &str) -> Result<Committed, BaseError> {
+        let Some((root, prefix)) = place(dir) else {
+            return Err(BaseError::NotInGit {
+                revision: revision.to_string(),
+                dir: dir.display().to_string(),
+            });
+        };
+        if !names_a_commit(&root, revision) {
+            let shallow = run(&root, &["rev-parse", "--is-shallow-repository"])
+                .is_ok_and(|out| out.starts_with(b"true"));
+            let revision = revision.to_string();
+            return Err(if shallow {
+                BaseError::Shallow { revision }
+            } else {
+                BaseError::Unknown { revision }
+            });
         }
-        let mut changed = BTreeSet::new();
+        Committed::read(root, prefix, revision).map_err(|why| BaseError::Git {
+            revision: revision.to_string(),
+            why,
+        })
+    }
+
+    fn read(root: PathBuf, prefix: String, revision: &str) -> Result<Committed, String> {
+        let scope = format!(":(top){prefix}");
         let tracked = run(
-            dir,
-            &[
-                "diff",
-                "--name-only",
-                "-z",
-                "--relative",
-                revision,
-                "--",
-                ".",
-            ],
+            &root,
+            &["diff", "--name-only", "-z", revision, "--", &scope],
         )?;
         let untracked = run(
-            dir,
+            &root,
             &[
                 "ls-files",
                 "-z",
                 "--others",
                 "--exclude-standard",
                 "--",
-                ".",
+                &scope,
             ],
         )?;
+        let mut changed = BTreeSet::new();
         for path in tracked
             .split(|b| *b == 0)
             .chain(untracked.split(|b| *b == 0))
         {
             let path = String::from_utf8_lossy(path);
-            if let Some((folder, _)) = path.split_once('/') {
+            if let Some((folder, _)) = path
+                .strip_prefix(prefix.as_str())
+                .and_then(|rest| rest.split_once('/'))
+            {
                 changed.insert(folder.to_string());
             }
         }
-        Ok(Some(Committed {
+        Ok(Committed {
             revision: revision.to_string(),
-            dir: dir.to_path_buf(),
+            root,
+            prefix,
             changed,
-        }))
+        })
     }
 
     /// Whether the work tree's `folder` differs from the commit's.
@@ -128,21 +215,22 @@ impl Committed {
         self.changed.contains(folder)
     }
 
-    /// The files of `folder` at the commit (relative path to bytes); `None`
-    /// when the commit has no such folder.
-    pub(crate) fn folder(&self, folder: &str) -> Result<Option<BTreeMap<String, Vec<u8>>>, String> {
+    /// Every file under the output root at the commit: its path below the
+    /// output root and its object.
+    fn entries(&self, below: &str) -> Result<Vec<(String, String)>, String> {
         let listing = run(
-            &self.dir,
+            &self.root,
             &[
                 "ls-tree",
                 "-r",
                 "-z",
+                "--full-tree",
                 &self.revision,
                 "--",
-                &format!("{folder}/"),
+                &format!("{}{below}", self.prefix),
             ],
         )?;
-        // `<mode> blob <object>\t<path>`, paths relative to the output root.
+        // `<mode> blob <object>\t<path>`, paths from the top folder.
         let mut entries = Vec::new();
         for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
             let entry = String::from_utf8_lossy(entry);
@@ -152,54 +240,105 @@ impl Committed {
             let mut fields = meta.split(' ');
             let (_, kind, object) = (fields.next(), fields.next(), fields.next());
             if kind == Some("blob")
-                && let (Some(object), Some(rel)) =
-                    (object, path.strip_prefix(&format!("{folder}/")))
+                && let (Some(object), Some(rel)) = (object, path.strip_prefix(self.prefix.as_str()))
             {
                 entries.push((rel.to_string(), object.to_string()));
             }
         }
+        Ok(entries)
+    }
+
+    /// The folders under the output root at the commit that pgrender
+    /// generated (they hold a CHECKSUMS file); empty when the commit has
+    /// no output root.
+    pub(crate) fn generated_folders(&self) -> Result<BTreeSet<String>, String> {
+        Ok(self
+            .entries("")?
+            .into_iter()
+            .filter_map(|(rel, _)| {
+                let (folder, file) = rel.split_once('/')?;
+                (file == crate::read::checksums::CHECKSUMS).then(|| folder.to_string())
+            })
+            .collect())
+    }
+
+    /// The files of `folder` at the commit (relative path to bytes); `None`
+    /// when the commit has no such folder.
+    pub(crate) fn folder(&self, folder: &str) -> Result<Option<BTreeMap<String, Vec<u8>>>, String> {
+        let below = format!("{folder}/");
+        let entries: Vec<(String, String)> = self
+            .entries(&below)?
+            .into_iter()
+            .filter_map(|(rel, object)| Some((rel.strip_prefix(&below)?.to_string(), object)))
+            .collect();
         if entries.is_empty() {
             return Ok(None);
         }
         let objects: Vec<&str> = entries.iter().map(|(_, o)| o.as_str()).collect();
-        let blobs = self.blobs(&objects)?;
+        let blobs = blobs(&self.root, &objects)?;
         Ok(Some(
             entries.into_iter().map(|(rel, _)| rel).zip(blobs).collect(),
         ))
     }
 
-    /// The contents of `objects`, in order, from one `git cat-file --batch`.
-    fn blobs(&self, objects: &[&str]) -> Result<Vec<Vec<u8>>, String> {
-        let mut child = Command::new("git")
-            .arg("-C")
-            .arg(&self.dir)
-            .args(["cat-file", "--batch"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| format!("cannot run git: {e}"))?;
-        let mut stdin = child.stdin.take().ok_or("git cat-file has no input")?;
-        let request: String = objects.iter().map(|o| format!("{o}\n")).collect();
-        // The objects are few and small: write all, then read all.
-        let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
-        let mut output = Vec::new();
-        child
-            .stdout
-            .take()
-            .ok_or("git cat-file has no output")?
-            .read_to_end(&mut output)
-            .map_err(|e| format!("reading git cat-file: {e}"))?;
-        writer
-            .join()
-            .map_err(|_| "writing to git cat-file failed")?
-            .map_err(|e| format!("writing to git cat-file: {e}"))?;
-        let status = child.wait().map_err(|e| format!("git cat-file: {e}"))?;
-        if !status.success() {
-            return Err("git cat-file failed".into());
+    /// A file at the commit by its path from the repository's top folder
+    /// (`kubernetes/specs/x.yaml`); `None` when the commit has none.
+    pub(crate) fn file(&self, path: &str) -> Result<Option<Vec<u8>>, String> {
+        let object = format!("{}:{path}", self.revision);
+        if run(&self.root, &["cat-file", "-e", &object]).is_err() {
+            return Ok(None);
         }
-        parse_batch(&output, objects.len())
+        blobs(&self.root, &[&object]).map(|mut found| found.pop())
     }
+}
+
+/// Whether `revision` names a commit of the repository at `root`.
+fn names_a_commit(root: &Path, revision: &str) -> bool {
+    let commit = format!("{revision}^{{commit}}");
+    run(
+        root,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &commit,
+        ],
+    )
+    .is_ok()
+}
+
+/// The contents of `objects`, in order, from one `git cat-file --batch`.
+fn blobs(dir: &Path, objects: &[&str]) -> Result<Vec<Vec<u8>>, String> {
+    let mut child = git()
+        .arg("-C")
+        .arg(dir)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    let mut stdin = child.stdin.take().ok_or("git cat-file has no input")?;
+    let request: String = objects.iter().map(|o| format!("{o}\n")).collect();
+    // The objects are few and small: write all, then read all.
+    let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
+    let mut output = Vec::new();
+    child
+        .stdout
+        .take()
+        .ok_or("git cat-file has no output")?
+        .read_to_end(&mut output)
+        .map_err(|e| format!("reading git cat-file: {e}"))?;
+    writer
+        .join()
+        .map_err(|_| "writing to git cat-file failed")?
+        .map_err(|e| format!("writing to git cat-file: {e}"))?;
+    let status = child.wait().map_err(|e| format!("git cat-file: {e}"))?;
+    if !status.success() {
+        return Err("git cat-file failed".into());
+    }
+    parse_batch(&output, objects.len())
 }
 
 /// `git cat-file --batch` output: `<object> <type> <size>\n<bytes>\n` each.
@@ -215,7 +354,17 @@ fn parse_batch(mut output: &[u8], count: usize) -> Result<Vec<Vec<u8>>, String> 
             .rsplit(' ')
             .next()
             .and_then(|s| s.parse().ok())
-            .ok_or_else(|| format!("git cat-file: {header}"))?;
+            .ok_or_else(|| {
+                if header.ends_with(" missing") {
+                    format!(
+                        "git object {} is not in this clone (a partial clone, made with --filter?); \
+                         pgrender never fetches: clone without --filter, or fetch the objects first",
+                        header.trim_end_matches(" missing")
+                    )
+                } else {
+                    format!("git cat-file: {header}")
+                }
+            })?;
         let body = output
             .get(end + 1..end + 1 + size)
             .ok_or("git cat-file output is cut")?;

@@ -62,16 +62,20 @@ fn every_git_transcript_prints_what_it_records() {
 
 /// The transcript with each command's output replaced by what it prints now.
 fn rerun(case: &Path, recorded: &str) -> String {
-    let repo = tempfile::tempdir().expect("tempdir");
+    // The repository is `repo/` in a folder of its own: `..` is the
+    // transcript's scratch space (a remote, a second clone).
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let repo = scratch.path().join("repo");
+    std::fs::create_dir(&repo).expect("repo folder");
     let input = case.with_extension("in");
     for (rel, bytes) in snapshot(&input) {
-        let target = repo.path().join(rel);
+        let target = repo.join(rel);
         std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
         std::fs::write(target, bytes).expect("write");
     }
     let status = Command::new("git")
         .args(["init", "-q", "-b", "main"])
-        .current_dir(repo.path())
+        .current_dir(&repo)
         .status()
         .expect("git init");
     assert!(status.success());
@@ -81,7 +85,7 @@ fn rerun(case: &Path, recorded: &str) -> String {
         bin.parent().expect("folder").display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let mut cwd = repo.path().to_path_buf();
+    let mut cwd = repo.clone();
     let mut out = String::new();
     let mut in_console = false;
     let mut in_output = false;

@@ -4,6 +4,7 @@
 
 mod argocd_facts;
 mod backends;
+mod ci_recipes;
 mod cli;
 mod cmd;
 mod cmp;
@@ -27,6 +28,7 @@ mod pgpool;
 mod precommit;
 mod properties;
 mod restore;
+mod review_base;
 mod runbook_names;
 mod scripts;
 mod settings;
