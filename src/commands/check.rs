@@ -88,13 +88,17 @@ struct Found {
 
 fn examine(console: &mut dyn Console, request: &CheckRequest) -> Result<Found, Error> {
     let out_root = request.out_root;
-    // A base that cannot be read fails first, before any work.
-    let baseline = match request.base {
-        Some(revision) => output::Baseline::base(out_root, revision)?,
-        None => output::Baseline::for_out_root(out_root)?,
+    // A base that cannot be read fails first, before any work; `HEAD` is
+    // read by git while the specs load.
+    let pending = match request.base {
+        Some(revision) => {
+            output::PendingBaseline::Ready(output::Baseline::base(out_root, revision)?)
+        }
+        None => output::Baseline::start(out_root),
     };
     let pipeline = Pipeline::writing(request.path, out_root)?;
     let loaded = pipeline.load()?;
+    let baseline = pending.wait();
     // What the commit renders, for the clusters a review lists as removed
     // (the text report without a base names only orphan folders on disk).
     let reviewing = request.base.is_some() || request.format != Format::Text;

@@ -42,6 +42,8 @@ pub(super) fn render_and_report(
     force: bool,
     allow_destructive: bool,
 ) -> Result<Rendered, Error> {
+    // git reads the committed output while the specs load and plan.
+    let pending = output::Baseline::start(out_root);
     let pipeline = Pipeline::writing(path, out_root)?;
     let loaded = pipeline.load()?;
     warn(console, &loaded.warnings);
@@ -57,8 +59,11 @@ pub(super) fn render_and_report(
         .chain(&notes)
         .map(|note| format!("note: {note}\n"))
         .collect();
-    let baseline = output::Baseline::for_out_root(out_root)?;
-    let (planned, mut changes) = judge_changes(&pipeline, &loaded, &writer, &baseline, out_root)?;
+    let Judged {
+        planned,
+        mut changes,
+        baseline,
+    } = judge_changes(&pipeline, &loaded, &writer, pending, out_root)?;
     let orphans = orphan_folders(out_root, &loaded);
     let created: Vec<&str> = loaded
         .specs
@@ -92,8 +97,16 @@ pub(super) fn render_and_report(
     })
 }
 
-/// What the new plans do to the folders on disk, decided before any is
-/// written: a refusal leaves every folder as it was. A fleet of one batch
+/// The plans (when the fleet is one batch), their changes, and what the
+/// changes were judged against.
+struct Judged {
+    planned: Option<Vec<Plan>>,
+    changes: Vec<ClusterChange>,
+    baseline: output::Baseline,
+}
+
+/// What the new plans do to the folders on disk (judged against the
+/// baseline `pending` gives), decided before any is written: a refusal leaves every folder as it was. A fleet of one batch
 /// (nearly every repository) is planned once, and its plans returned to be
 /// written; a larger one is planned again batch by batch for writing, so
 /// that memory stays bounded.
@@ -101,12 +114,14 @@ fn judge_changes(
     pipeline: &Pipeline,
     loaded: &Loaded,
     writer: &Writer,
-    baseline: &output::Baseline,
+    pending: output::PendingBaseline,
     out_root: &Path,
-) -> Result<(Option<Vec<Plan>>, Vec<ClusterChange>), Error> {
+) -> Result<Judged, Error> {
     let one_batch = loaded.specs.len() <= BATCH;
     let mut planned = None;
     let mut changes = Vec::new();
+    let mut pending = Some(pending);
+    let mut baseline = None;
     for batch in loaded.specs.chunks(BATCH) {
         let on_disk: Vec<ValidSpec>;
         let to_plan = if one_batch {
@@ -120,6 +135,12 @@ fn judge_changes(
             &on_disk
         };
         let plans = pipeline.plan(to_plan)?;
+        // Waited for once the first plans are made, so that git ran meanwhile.
+        let baseline = baseline.get_or_insert_with(|| {
+            pending
+                .take()
+                .map_or(output::Baseline::Disk, output::PendingBaseline::wait)
+        });
         for plan in &plans {
             if let Some(old) = baseline.folder(out_root, &plan.name)? {
                 changes.extend(changes::classify(&old, plan));
@@ -129,7 +150,15 @@ fn judge_changes(
             planned = Some(plans);
         }
     }
-    Ok((planned, changes))
+    let baseline = match baseline {
+        Some(baseline) => baseline,
+        None => pending.map_or(output::Baseline::Disk, output::PendingBaseline::wait),
+    };
+    Ok(Judged {
+        planned,
+        changes,
+        baseline,
+    })
 }
 
 /// Write `plans`, one line each into `text`; whether any folder changed.

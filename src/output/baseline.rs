@@ -7,7 +7,29 @@
 use std::path::{Path, PathBuf};
 
 use super::{Folder, OutputError, read_folder};
-use crate::read::git::{BaseError, Committed};
+use crate::read::git::{BaseError, Committed, HeadStatus};
+
+/// A baseline whose git status may still be running.
+#[derive(Debug)]
+pub(crate) enum PendingBaseline {
+    Head(Option<HeadStatus>),
+    Ready(Baseline),
+}
+
+impl PendingBaseline {
+    /// The output committed at `HEAD` where the output root is in a git
+    /// work tree with a commit, else the output on disk; or the base the
+    /// user named.
+    pub(crate) fn wait(self) -> Baseline {
+        match self {
+            PendingBaseline::Ready(baseline) => baseline,
+            PendingBaseline::Head(status) => match status.and_then(HeadStatus::finish) {
+                Some(committed) => Baseline::Commit(committed),
+                None => Baseline::Disk,
+            },
+        }
+    }
+}
 
 /// What changes are judged against.
 #[derive(Debug)]
@@ -20,17 +42,13 @@ pub(crate) enum Baseline {
 }
 
 impl Baseline {
-    /// The output committed at `HEAD` where `out_root` is in a git work
-    /// tree with a commit, else the output on disk.
-    pub(crate) fn for_out_root(out_root: &Path) -> Result<Baseline, OutputError> {
-        match Committed::open(out_root, "HEAD") {
-            Ok(Some(committed)) => Ok(Baseline::Commit(committed)),
-            Ok(None) => Ok(Baseline::Disk),
-            Err(why) => Err(OutputError::Git {
-                path: out_root.to_path_buf(),
-                why,
-            }),
-        }
+    /// Start reading the output committed at `HEAD` (git runs meanwhile);
+    /// outside git, the output on disk.
+    pub(crate) fn start(out_root: &Path) -> PendingBaseline {
+        let place = std::env::current_dir()
+            .ok()
+            .and_then(|cwd| crate::read::repository::git_place(out_root, &cwd));
+        PendingBaseline::Head(place.and_then(|(root, prefix)| HeadStatus::start(&root, &prefix)))
     }
 
     /// The output root at a revision the user named (`check --base`).

@@ -8,7 +8,7 @@ mod existing;
 pub(crate) mod review;
 mod write;
 
-pub(crate) use baseline::Baseline;
+pub(crate) use baseline::{Baseline, PendingBaseline};
 pub(crate) use compare::{Drift, compare, orphans, print_drift, read_folder};
 pub(crate) use existing::render_would_refuse;
 pub(crate) use write::{WriteOutcome, Writer, leftovers};

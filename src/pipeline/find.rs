@@ -2,6 +2,7 @@
 //! those of its fleet (every spec rendered into the same output root),
 //! each confined to the source it was found in.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::LoadOptions;
@@ -19,8 +20,10 @@ pub(super) struct Candidates {
     /// The fleet folder read beside the path, if any.
     pub(super) fleet: Option<PathBuf>,
     path: PathBuf,
-    /// The files found at the path (for a named file: none).
-    own: Vec<PathBuf>,
+    /// The files found at the path (for a named file: none), and as shown:
+    /// sets, as a fleet of thousands asks them once per file.
+    own: HashSet<PathBuf>,
+    own_shown: HashSet<String>,
 }
 
 impl Candidates {
@@ -39,7 +42,8 @@ impl Candidates {
         };
         let mut files = own.clone();
         if let Some(fleet) = &fleet {
-            let known: Vec<PathBuf> = files.iter().filter_map(|c| c.canonicalize().ok()).collect();
+            let known: HashSet<PathBuf> =
+                files.iter().filter_map(|c| c.canonicalize().ok()).collect();
             for candidate in load::find_candidates(fleet, &options.skip)? {
                 if !candidate
                     .canonicalize()
@@ -57,7 +61,8 @@ impl Candidates {
             named,
             fleet,
             path: path.to_path_buf(),
-            own,
+            own_shown: own.iter().map(|c| c.display().to_string()).collect(),
+            own: own.into_iter().collect(),
         };
         found.confine()?;
         Ok(match &options.only {
@@ -74,7 +79,7 @@ impl Candidates {
         if self.named {
             display == self.path.display().to_string()
         } else {
-            self.own.iter().any(|c| c.display().to_string() == display)
+            self.own_shown.contains(display)
         }
     }
 

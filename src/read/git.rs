@@ -133,19 +133,6 @@ fn place(dir: &Path) -> Option<(PathBuf, String)> {
 }
 
 impl Committed {
-    /// The output root `dir` at `revision`; `None` when `dir` is not in a
-    /// git work tree or the revision names no commit (a repository with no
-    /// commit yet).
-    pub(crate) fn open(dir: &Path, revision: &str) -> Result<Option<Committed>, String> {
-        let Some((root, prefix)) = place(dir) else {
-            return Ok(None);
-        };
-        if !names_a_commit(&root, revision) {
-            return Ok(None);
-        }
-        Committed::read(root, prefix, revision).map(Some)
-    }
-
     /// The output root `dir` at a base the user named: an error that says
     /// what to do when it cannot be read (outside git, a shallow clone
     /// without it, no such revision).
@@ -194,13 +181,7 @@ impl Committed {
             .split(|b| *b == 0)
             .chain(untracked.split(|b| *b == 0))
         {
-            let path = String::from_utf8_lossy(path);
-            if let Some((folder, _)) = path
-                .strip_prefix(prefix.as_str())
-                .and_then(|rest| rest.split_once('/'))
-            {
-                changed.insert(folder.to_string());
-            }
+            changed.extend(top_folder(&String::from_utf8_lossy(path), &prefix));
         }
         Ok(Committed {
             revision: revision.to_string(),
@@ -290,6 +271,88 @@ impl Committed {
         }
         blobs(&self.root, &[&object]).map(|mut found| found.pop())
     }
+}
+
+/// `git status` of the output root against `HEAD`, started at once and
+/// read when a change report needs it, so that git runs while the specs
+/// are planned: the one git process a `render` or `check` of a clean tree
+/// costs.
+#[derive(Debug)]
+pub(crate) struct HeadStatus {
+    child: std::process::Child,
+    root: PathBuf,
+    prefix: String,
+}
+
+impl HeadStatus {
+    /// Start it for the output root `prefix` (from `root`, the work
+    /// tree's top); `None` when git cannot run.
+    pub(crate) fn start(root: &Path, prefix: &str) -> Option<HeadStatus> {
+        // A read that runs beside the user's own git: it must not take the
+        // index lock to refresh it.
+        let child = git()
+            .arg("--no-optional-locks")
+            .arg("-C")
+            .arg(root)
+            .args([
+                "status",
+                "--porcelain=v1",
+                "-z",
+                "--branch",
+                "--untracked-files=all",
+                "--",
+                &format!(":(top){prefix}"),
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        Some(HeadStatus {
+            child,
+            root: root.to_path_buf(),
+            prefix: prefix.to_string(),
+        })
+    }
+
+    /// The output root at `HEAD`; `None` when the repository has no commit
+    /// yet or git failed (the output on disk is then the baseline, as
+    /// outside git).
+    pub(crate) fn finish(self) -> Option<Committed> {
+        let output = self.child.wait_with_output().ok()?;
+        if !output.status.success() {
+            return None;
+        }
+        let text = String::from_utf8_lossy(&output.stdout);
+        let mut entries = text.split('\0').filter(|e| !e.is_empty());
+        // `## <branch>`, or `## No commits yet on <branch>`.
+        if entries.next()?.starts_with("## No commits yet") {
+            return None;
+        }
+        let mut changed = BTreeSet::new();
+        while let Some(entry) = entries.next() {
+            let (code, path) = entry.split_at(entry.len().min(3));
+            if code.starts_with('R') || code.starts_with('C') {
+                // A rename carries its old name as the next entry.
+                if let Some(old) = entries.next() {
+                    changed.extend(top_folder(old, &self.prefix));
+                }
+            }
+            changed.extend(top_folder(path, &self.prefix));
+        }
+        Some(Committed {
+            revision: "HEAD".to_string(),
+            root: self.root,
+            prefix: self.prefix,
+            changed,
+        })
+    }
+}
+
+/// The folder right under the output root `prefix` that `path` (from the
+/// work tree's top) lies in.
+fn top_folder(path: &str, prefix: &str) -> Option<String> {
+    let (folder, _) = path.strip_prefix(prefix)?.split_once('/')?;
+    Some(folder.to_string())
 }
 
 /// Whether `revision` names a commit of the repository at `root`.

@@ -68,6 +68,21 @@ pub(crate) fn locate(out_root: &Path, cwd: &Path) -> OutputLocation {
     }
 }
 
+/// The git work tree `out_root` is in: its top folder (the nearest at or
+/// above it that holds `.git`) and the output root from there, with a
+/// trailing `/` (empty at the top). `None` outside git.
+pub(crate) fn git_place(out_root: &Path, cwd: &Path) -> Option<(PathBuf, String)> {
+    let absolute = resolve(&cwd.join(out_root));
+    let top = absolute.ancestors().find(|dir| dir.join(".git").exists())?;
+    let prefix: String = absolute
+        .strip_prefix(top)
+        .ok()?
+        .components()
+        .map(|c| format!("{}/", c.as_os_str().to_string_lossy()))
+        .collect();
+    Some((top.to_path_buf(), prefix))
+}
+
 /// The repository a command runs in: the nearest folder at or above `cwd`
 /// that holds `.git`, else the nearest that holds pgrender's `kubernetes/`
 /// layout. `None` outside both.

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::repo_root;
+use crate::support::{git_ok as git, repo_root};
 
 /// What a forge expression in a recipe stands for in these runs; any
 /// other expression fails the test.
@@ -203,24 +203,6 @@ fn run_job(steps: &[Step], clone: &Path, tools: &Path) -> Run {
         outputs: read(&outputs),
         curl: read(&curl),
     }
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let o = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .expect("git");
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
 }
 
 fn pgrender_in(dir: &Path, args: &[&str]) -> i32 {

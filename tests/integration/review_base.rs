@@ -7,26 +7,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{pgrender, snapshot, stderr};
-
-fn git(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .expect("git")
-}
-
-#[track_caller]
-fn ok(o: std::process::Output) -> String {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use crate::support::{git_ok, pgrender, snapshot, stderr};
 
 /// `check --base REV` in `dir`: exit 2, `needle` said, the work tree as it was.
 #[track_caller]
@@ -49,37 +30,37 @@ fn a_base_the_clone_cannot_give_is_an_error_that_changes_and_fetches_nothing() {
     let scratch = tempfile::tempdir().expect("tempdir");
     let origin = scratch.path().join("origin");
     std::fs::create_dir(&origin).expect("origin");
-    ok(git(&origin, &["init", "-q", "-b", "main"]));
+    git_ok(&origin, &["init", "-q", "-b", "main"]);
     let init = ["init", "postgresql", "--backend", "cloudnative-pg"];
     assert_eq!(pgrender(&origin, &init).status.code(), Some(0));
     assert_eq!(pgrender(&origin, &["render"]).status.code(), Some(0));
-    ok(git(&origin, &["add", "-A"]));
-    ok(git(&origin, &["commit", "-qm", "base"]));
+    git_ok(&origin, &["add", "-A"]);
+    git_ok(&origin, &["commit", "-qm", "base"]);
     // A branch whose output differs from main's: a pull request.
-    ok(git(&origin, &["checkout", "-qb", "change"]));
+    git_ok(&origin, &["checkout", "-qb", "change"]);
     let spec = origin.join("kubernetes/specs/postgresql.yaml");
     let mut text = std::fs::read_to_string(&spec).expect("spec");
     text.push_str("  resources:\n    cpu: \"2\"\n    memory: 8Gi\n");
     std::fs::write(&spec, text).expect("spec");
     assert_eq!(pgrender(&origin, &["render"]).status.code(), Some(0));
-    ok(git(&origin, &["commit", "-qam", "8Gi"]));
-    ok(git(&origin, &["config", "uploadpack.allowFilter", "true"]));
+    git_ok(&origin, &["commit", "-qam", "8Gi"]);
+    git_ok(&origin, &["config", "uploadpack.allowFilter", "true"]);
     let url = format!("file://{}", origin.display());
 
     refused(&origin, "origin/mian", "no such commit in this repository");
 
     let shallow = scratch.path().join("shallow");
-    ok(git(
+    git_ok(
         scratch.path(),
         &[
             "clone", "-q", "--depth", "1", "--branch", "change", &url, "shallow",
         ],
-    ));
+    );
     refused(&shallow, "origin/main", "which is shallow");
 
     // A partial clone has main's commits and trees but not its blobs.
     let partial = scratch.path().join("partial");
-    ok(git(
+    git_ok(
         scratch.path(),
         &[
             "clone",
@@ -90,14 +71,14 @@ fn a_base_the_clone_cannot_give_is_an_error_that_changes_and_fetches_nothing() {
             &url,
             "partial",
         ],
-    ));
-    let missing = ok(git(
+    );
+    let missing = git_ok(
         &partial,
         &[
             "rev-parse",
             "origin/main:kubernetes/applications/postgresql/cluster.yaml",
         ],
-    ));
+    );
     let missing = missing.trim();
     refused(
         &partial,

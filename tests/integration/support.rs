@@ -168,3 +168,31 @@ pub(crate) fn module_source(module: &str) -> String {
     }
     text
 }
+
+/// `git args...` in `dir`, with a fixed identity and no user config, so
+/// that commits succeed on any machine and nothing of the developer's
+/// settings leaks in.
+pub(crate) fn git(dir: &Path, args: &[&str]) -> Output {
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("git")
+}
+
+/// `git` that must succeed; its stdout.
+#[track_caller]
+pub(crate) fn git_ok(dir: &Path, args: &[&str]) -> String {
+    let o = git(dir, args);
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
