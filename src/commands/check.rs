@@ -98,31 +98,7 @@ fn examine(console: &mut dyn Console, request: &CheckRequest) -> Result<Found, E
     };
     let pipeline = Pipeline::writing(request.path, out_root)?;
     let loaded = pipeline.load()?;
-    let baseline = pending.wait();
-    // What the commit renders, for the clusters a review lists as removed
-    // (the text report without a base names only orphan folders on disk).
-    let reviewing = request.base.is_some() || request.format != Format::Text;
-    let at_base = match baseline.committed().filter(|_| reviewing) {
-        Some(committed) => {
-            committed
-                .generated_folders()
-                .map_err(|why| output::OutputError::Git {
-                    path: out_root.to_path_buf(),
-                    why,
-                })?
-        }
-        None => Default::default(),
-    };
     warn(console, &loaded.warnings);
-    if let (Some(revision), true) = (request.base, at_base.is_empty()) {
-        warn(
-            console,
-            &[format!(
-                "{revision} has no output in {}: every cluster is reported as new (if the base has output elsewhere, give that folder with --out-root)",
-                out_root.display()
-            )],
-        );
-    }
     let leftovers: Vec<String> = output::leftovers(out_root)
         .iter()
         .map(|l| format!("{} was left by an interrupted render; the next render removes it (or says why it cannot)", l.display()))
@@ -130,7 +106,7 @@ fn examine(console: &mut dyn Console, request: &CheckRequest) -> Result<Found, E
     warn(console, &leftovers);
     let mut found = Found {
         specs: loaded.specs.len(),
-        baseline,
+        baseline: output::Baseline::Disk,
         drift: Vec::new(),
         drifted: Vec::new(),
         refusals: Vec::new(),
@@ -141,20 +117,60 @@ fn examine(console: &mut dyn Console, request: &CheckRequest) -> Result<Found, E
             clusters: Vec::new(),
         },
     };
+    let mut pending = Some(pending);
     let mut created = Vec::new();
     for batch in loaded.specs.chunks(BATCH) {
-        for (spec, plan) in batch.iter().zip(&pipeline.plan(batch)?) {
+        let plans = pipeline.plan(batch)?;
+        // Waited for once the first plans are made, so that git ran meanwhile.
+        if let Some(pending) = pending.take() {
+            found.baseline = pending.wait();
+        }
+        for (spec, plan) in batch.iter().zip(&plans) {
             if let Some(name) = cluster(&mut found, request, spec, plan)? {
                 created.push(name);
             }
         }
     }
+    if let Some(pending) = pending.take() {
+        found.baseline = pending.wait();
+    }
+    let at_base = at_base(console, request, &found.baseline)?;
     removed_clusters(&mut found, request, &loaded, &created, at_base)?;
     found.review.revision = found
         .baseline
         .committed()
         .map_or_else(|| "the output on disk".to_string(), |c| c.revision.clone());
     Ok(found)
+}
+
+/// The folders the baseline's commit renders, for the clusters a review
+/// lists as removed (the text report without a base names only orphan
+/// folders on disk); a base with none is said.
+fn at_base(
+    console: &mut dyn Console,
+    request: &CheckRequest,
+    baseline: &output::Baseline,
+) -> Result<std::collections::BTreeSet<String>, Error> {
+    let reviewing = request.base.is_some() || request.format != Format::Text;
+    let Some(committed) = baseline.committed().filter(|_| reviewing) else {
+        return Ok(Default::default());
+    };
+    let folders = committed
+        .generated_folders()
+        .map_err(|why| output::OutputError::Git {
+            path: request.out_root.to_path_buf(),
+            why,
+        })?;
+    if let (Some(revision), true) = (request.base, folders.is_empty()) {
+        warn(
+            console,
+            &[format!(
+                "{revision} has no output in {}: every cluster is reported as new (if the base has output elsewhere, give that folder with --out-root)",
+                request.out_root.display()
+            )],
+        );
+    }
+    Ok(folders)
 }
 
 /// One planned cluster: its drift, its change against the baseline, its
