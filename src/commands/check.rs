@@ -44,6 +44,14 @@ pub(crate) struct CheckRequest<'a> {
     pub format: Format,
 }
 
+impl CheckRequest<'_> {
+    /// Whether this is a review (a base, or a format for one), which lists
+    /// new and removed clusters as changes.
+    fn reviewing(&self) -> bool {
+        self.base.is_some() || self.format != Format::Text
+    }
+}
+
 pub(crate) fn check(console: &mut dyn Console, request: &CheckRequest) -> Result<u8, Error> {
     match examine(console, request) {
         Ok(found) => print(console, request, &found),
@@ -151,8 +159,7 @@ fn at_base(
     request: &CheckRequest,
     baseline: &output::Baseline,
 ) -> Result<std::collections::BTreeSet<String>, Error> {
-    let reviewing = request.base.is_some() || request.format != Format::Text;
-    let Some(committed) = baseline.committed().filter(|_| reviewing) else {
+    let Some(committed) = baseline.committed().filter(|_| request.reviewing()) else {
         return Ok(Default::default());
     };
     let folders = committed
@@ -201,7 +208,11 @@ fn cluster(
             Some(change) => (State::Changed, Some(change)),
             None => (State::Unchanged, None),
         },
-        None => (State::New, Some(changes::added(&folder, plan))),
+        // Said only in a review: `render` and a plain `check` call it `created`.
+        None => (
+            State::New,
+            request.reviewing().then(|| changes::added(&folder, plan)),
+        ),
     };
     // Without a base, a new folder is `created`, not a change (as `render` says it).
     if state == State::Changed || request.base.is_some() {
