@@ -16,6 +16,13 @@ pub(crate) enum PendingBaseline {
     Ready(Baseline),
 }
 
+/// Where the output root sits in its git work tree: found the same way for
+/// `HEAD` and for a base.
+fn git_place(out_root: &Path) -> Option<(std::path::PathBuf, String)> {
+    let cwd = std::env::current_dir().ok()?;
+    crate::read::repository::git_place(out_root, &cwd)
+}
+
 impl PendingBaseline {
     /// The output committed at `HEAD` where the output root is in a git
     /// work tree with a commit, else the output on disk; or the base the
@@ -45,15 +52,14 @@ impl Baseline {
     /// Start reading the output committed at `HEAD` (git runs meanwhile);
     /// outside git, the output on disk.
     pub(crate) fn start(out_root: &Path) -> PendingBaseline {
-        let place = std::env::current_dir()
-            .ok()
-            .and_then(|cwd| crate::read::repository::git_place(out_root, &cwd));
-        PendingBaseline::Head(place.and_then(|(root, prefix)| HeadStatus::start(&root, &prefix)))
+        PendingBaseline::Head(
+            git_place(out_root).and_then(|(root, prefix)| HeadStatus::start(&root, &prefix)),
+        )
     }
 
     /// The output root at a revision the user named (`check --base`).
     pub(crate) fn base(out_root: &Path, revision: &str) -> Result<Baseline, BaseError> {
-        Committed::base(out_root, revision).map(Baseline::Base)
+        Committed::base(out_root, git_place(out_root), revision).map(Baseline::Base)
     }
 
     /// The commit judged against, if the baseline is one.

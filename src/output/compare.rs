@@ -68,16 +68,15 @@ pub(crate) fn compare(out_root: &Path, plan: &Plan, on_disk: Option<&Folder>) ->
             None => drift.push(Drift::Missing { path }),
             Some(bytes) if bytes.as_slice() == content.as_bytes() => {}
             Some(bytes) => {
-                let old = String::from_utf8_lossy(bytes);
                 let shown = path.display().to_string();
-                let diff = TextDiff::from_lines(old.as_ref(), content.as_str())
-                    .unified_diff()
-                    .context_radius(3)
-                    .header(
-                        &format!("{shown} (on disk)"),
-                        &format!("{shown} (rendered)"),
-                    )
-                    .to_string();
+                let diff = unified_diff(
+                    &TextDiff::from_lines(
+                        String::from_utf8_lossy(bytes).as_ref(),
+                        content.as_str(),
+                    ),
+                    &format!("{shown} (on disk)"),
+                    &format!("{shown} (rendered)"),
+                );
                 drift.push(Drift::Changed { path, diff });
             }
         }
@@ -88,6 +87,16 @@ pub(crate) fn compare(out_root: &Path, plan: &Plan, on_disk: Option<&Folder>) ->
         });
     }
     drift
+}
+
+/// A file's unified diff as every report prints it: three lines of context,
+/// `from` and `to` in its header.
+pub(crate) fn unified_diff<'a>(lines: &TextDiff<'a, 'a, str>, from: &str, to: &str) -> String {
+    lines
+        .unified_diff()
+        .context_radius(3)
+        .header(from, to)
+        .to_string()
 }
 
 /// Print drift for people: diffs first, then the file lists.

@@ -108,36 +108,17 @@ pub(crate) struct Committed {
     changed: BTreeSet<String>,
 }
 
-/// Where `dir` sits in its git work tree: the top folder and `dir` from
-/// it (with a trailing `/`); `None` outside a work tree. `dir` need not
-/// exist yet: it is placed by its nearest existing folder.
-fn place(dir: &Path) -> Option<(PathBuf, String)> {
-    let existing = dir.ancestors().find(|a| a.is_dir())?;
-    let mut rest: Vec<String> = dir
-        .strip_prefix(existing)
-        .ok()?
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    let top = run(existing, &["rev-parse", "--show-toplevel"]).ok()?;
-    let prefix = run(existing, &["rev-parse", "--show-prefix"]).ok()?;
-    let mut prefix = String::from_utf8_lossy(&prefix)
-        .trim_end_matches('\n')
-        .to_string();
-    for part in rest.drain(..) {
-        prefix.push_str(&part);
-        prefix.push('/');
-    }
-    let top = PathBuf::from(String::from_utf8_lossy(&top).trim_end_matches('\n'));
-    Some((top, prefix))
-}
-
 impl Committed {
-    /// The output root `dir` at a base the user named: an error that says
-    /// what to do when it cannot be read (outside git, a shallow clone
+    /// The output root `dir` at a base the user named, `place` being where
+    /// it sits in its work tree (`repository::git_place`): an error that
+    /// says what to do when it cannot be read (outside git, a shallow clone
     /// without it, no such revision).
-    pub(crate) fn base(dir: &Path, revision: &str) -> Result<Committed, BaseError> {
-        let Some((root, prefix)) = place(dir) else {
+    pub(crate) fn base(
+        dir: &Path,
+        place: Option<(PathBuf, String)>,
+        revision: &str,
+    ) -> Result<Committed, BaseError> {
+        let Some((root, prefix)) = place else {
             return Err(BaseError::NotInGit {
                 revision: revision.to_string(),
                 dir: dir.display().to_string(),
@@ -323,22 +304,16 @@ impl HeadStatus {
             return None;
         }
         let text = String::from_utf8_lossy(&output.stdout);
-        let mut entries = text.split('\0').filter(|e| !e.is_empty());
-        // `## <branch>`, or `## No commits yet on <branch>`.
-        if entries.next()?.starts_with("## No commits yet") {
+        // The header: `## <branch>`, or `## No commits yet on <branch>`.
+        if text.starts_with("## No commits yet") {
             return None;
         }
-        let mut changed = BTreeSet::new();
-        while let Some(entry) = entries.next() {
-            let (code, path) = entry.split_at(entry.len().min(3));
-            if code.starts_with('R') || code.starts_with('C') {
-                // A rename carries its old name as the next entry.
-                if let Some(old) = entries.next() {
-                    changed.extend(top_folder(old, &self.prefix));
-                }
-            }
-            changed.extend(top_folder(path, &self.prefix));
-        }
+        let changed = status_entries(&text)
+            .iter()
+            .flat_map(|e| [Some(e.path), e.from])
+            .flatten()
+            .filter_map(|path| top_folder(path, &self.prefix))
+            .collect();
         Some(Committed {
             revision: "HEAD".to_string(),
             root: self.root,
@@ -437,23 +412,41 @@ fn parse_batch(mut output: &[u8], count: usize) -> Result<Vec<Vec<u8>>, String> 
     Ok(blobs)
 }
 
+/// One entry of `git status --porcelain=v1 -z`: its two-letter code, its
+/// path, and for a rename or copy the path it came from (the next entry).
+struct StatusEntry<'a> {
+    code: &'a str,
+    path: &'a str,
+    from: Option<&'a str>,
+}
+
+/// The entries of `git status --porcelain=v1 -z` output, a `## branch`
+/// header left out.
+fn status_entries(text: &str) -> Vec<StatusEntry<'_>> {
+    let mut found = Vec::new();
+    let mut entries = text
+        .split('\0')
+        .filter(|e| !e.is_empty() && !e.starts_with("## "));
+    while let Some(entry) = entries.next() {
+        let (code, path) = entry.split_at(entry.len().min(3));
+        let from = if code.starts_with('R') || code.starts_with('C') {
+            entries.next()
+        } else {
+            None
+        };
+        found.push(StatusEntry { code, path, from });
+    }
+    found
+}
+
 /// Entries of `git status --porcelain=v1 -z` whose work-tree side differs
 /// from the index (`XY path`, Y not blank) or that are untracked (`??`).
 fn parse_status(text: &str) -> Vec<String> {
-    let mut paths = Vec::new();
-    let mut entries = text.split('\0').filter(|e| !e.is_empty());
-    while let Some(entry) = entries.next() {
-        let (code, path) = entry.split_at(entry.len().min(3));
-        let (x, y) = (code.chars().next(), code.chars().nth(1));
-        if x == Some('R') || x == Some('C') {
-            // A rename carries its old name as the next entry.
-            entries.next();
-        }
-        if code.starts_with("??") || y.is_some_and(|y| y != ' ') {
-            paths.push(path.to_string());
-        }
-    }
-    paths
+    status_entries(text)
+        .into_iter()
+        .filter(|e| e.code.starts_with("??") || e.code.chars().nth(1).is_some_and(|y| y != ' '))
+        .map(|e| e.path.to_string())
+        .collect()
 }
 
 #[cfg(test)]

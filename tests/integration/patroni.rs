@@ -60,16 +60,21 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// Poll `check` until it holds; the bound only stops a broken setup.
-#[track_caller]
-fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
+/// Poll `check` until it holds; whether it did. The bound only stops a
+/// broken setup.
+fn holds_in_time(mut check: impl FnMut() -> bool) -> bool {
     for _ in 0..240 {
         if check() {
-            return;
+            return true;
         }
         std::thread::sleep(std::time::Duration::from_millis(250));
     }
-    panic!("waited in vain until {what}");
+    false
+}
+
+#[track_caller]
+fn wait_until(what: &str, check: impl FnMut() -> bool) {
+    assert!(holds_in_time(check), "waited in vain until {what}");
 }
 
 fn http(method: &str, url: &str, body: Option<&str>) -> Option<String> {
@@ -256,12 +261,9 @@ postgresql:
 
     /// `wait_until`, saying on failure what this member shows and logs.
     #[track_caller]
-    fn wait_until(&self, bin: &Path, what: &str, mut check: impl FnMut() -> bool) {
-        for _ in 0..240 {
-            if check() {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(250));
+    fn wait_until(&self, bin: &Path, what: &str, check: impl FnMut() -> bool) {
+        if holds_in_time(check) {
+            return;
         }
         let log = self.log();
         let tail: Vec<&str> = log

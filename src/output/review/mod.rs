@@ -145,14 +145,11 @@ pub(crate) fn folder_diff(
                 "/dev/null".to_string()
             }
         };
-        let text = lines
-            .unified_diff()
-            .context_radius(3)
-            .header(
-                &header("a", old.contains_key(path)),
-                &header("b", new.contains_key(path)),
-            )
-            .to_string();
+        let text = super::compare::unified_diff(
+            &lines,
+            &header("a", old.contains_key(path)),
+            &header("b", new.contains_key(path)),
+        );
         diff.text.push_str(&text);
         if !text.ends_with('\n') {
             diff.text.push('\n');
